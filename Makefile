@@ -1,0 +1,89 @@
+# collective.civicreports: the two commands are `make start` and `make test`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := var
+PORT ?= 8080
+SMTP_PORT ?= 8025
+SITE_ID ?= Plone
+# Debian packages the tests need (installed with apt-get when missing).
+DEBIAN_PACKAGES ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python setup.py constraints.txt
+	$(BIN)/pip install -q -c constraints.txt pip setuptools wheel
+	$(BIN)/pip install -q -c constraints.txt -e ".[test]" ruff zpretty
+	touch $@
+
+.PHONY: system-packages
+system-packages: ## Install the Debian packages the tests need, where missing
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+.PHONY: install
+install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
+
+$(VAR)/instance/zope.conf $(VAR)/instance/zope.ini: scripts/instance.py Makefile
+	$(BIN)/python scripts/instance.py $(VAR) $(PORT)
+
+.PHONY: instance
+instance: install
+	$(BIN)/python scripts/instance.py $(VAR) $(PORT)
+
+.PHONY: site
+site: instance ## Create the demo site (once)
+	SITE_ID=$(SITE_ID) SMTP_PORT=$(SMTP_PORT) MAIL_QUEUE=$(abspath $(VAR))/mailqueue \
+	  $(BIN)/zconsole run $(VAR)/instance/zope.conf scripts/create_site.py
+
+.PHONY: start
+start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(PORT)/Plone
+	@mkdir -p $(VAR)/mail
+	@# Nothing sends while Zope is down: a lock left by a crash would hold a mail for hours.
+	@find $(VAR)/mailqueue -name '.sending-*' -delete 2>/dev/null || true
+	@$(BIN)/civicreports-mailsink --port $(SMTP_PORT) --maildir $(VAR)/mail & \
+	  sink=$$!; trap "kill $$sink 2>/dev/null" EXIT INT TERM; \
+	  echo "Serving http://127.0.0.1:$(PORT)/$(SITE_ID) (mail in $(VAR)/mail/)"; \
+	  $(BIN)/runwsgi $(VAR)/instance/zope.ini
+
+.PHONY: test
+test: install system-packages ## Install what the tests need and run them all
+	$(BIN)/zope-testrunner --test-path src --all -vc $(TESTOPTS)
+
+.PHONY: format
+format: install ## Format the code
+	$(BIN)/ruff format src scripts
+	$(BIN)/ruff check --fix src scripts
+	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v locales | xargs $(BIN)/zpretty -i
+
+.PHONY: lint
+lint: install ## Check formatting and style
+	$(BIN)/ruff format --check src scripts
+	$(BIN)/ruff check src scripts
+	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v locales | xargs $(BIN)/zpretty --check
+
+.PHONY: i18n
+i18n: install ## Rebuild the .pot and merge it into the .po catalogs
+	$(BIN)/python scripts/i18n.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv (keeps var/, the demo data)
+	rm -rf $(VENV) src/*.egg-info
+
+.PHONY: distclean
+distclean: clean ## Remove the virtualenv and the demo data
+	rm -rf $(VAR)

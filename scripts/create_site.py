@@ -1,0 +1,68 @@
+"""Create the demo site once; run with ``zconsole run zope.conf create_site.py``.
+
+Environment: SITE_ID (Plone), SMTP_PORT (8025), MAIL_QUEUE (queue folder),
+DEMO_LANGUAGE (it).
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.SpecialUsers import system
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+
+import os
+import transaction
+
+
+site_id = os.environ.get("SITE_ID", "Plone")
+smtp_port = int(os.environ.get("SMTP_PORT", "8025"))
+queue = os.environ.get("MAIL_QUEUE", "")
+language = os.environ.get("DEMO_LANGUAGE", "it")
+
+app = makerequest(app)  # noqa: F821 - zconsole provides app
+newSecurityManager(None, system)
+
+if site_id not in app.objectIds():
+    from Products.CMFPlone.factory import addPloneSite
+
+    print(f"Creating the site {site_id} ...", flush=True)
+    site = addPloneSite(
+        app,
+        site_id,
+        title="Comune di Esempio",
+        setup_content=False,
+        default_language=language,
+        portal_timezone="Europe/Rome",
+        extension_ids=[
+            "plone.app.contenttypes:default",
+            "plone.app.layout:default",
+            "plonetheme.barceloneta:default",
+            "collective.civicreports:default",
+            "collective.civicreports:demo",
+        ],
+    )
+    setSite(site)
+    from collective.civicreports import demo
+
+    demo.setup_demo(site)
+else:
+    site = app[site_id]
+    setSite(site)
+
+from plone import api  # noqa: E402
+
+
+# Mail goes to the local capturing SMTP server, through a queue so that a
+# request retried after a ConflictError never sends a mail twice.
+# Plone reads the SMTP server from the registry (Site Setup > Mail).
+api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+api.portal.set_registry_record("plone.smtp_port", smtp_port)
+if queue:
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(queue, sub), exist_ok=True)
+    site.MailHost.smtp_queue = True
+    site.MailHost.smtp_queue_directory = queue
+if not api.portal.get_registry_record("plone.email_from_address"):
+    api.portal.set_registry_record("plone.email_from_address", "urp@comune.example.it")
+    api.portal.set_registry_record("plone.email_from_name", "Comune di Esempio - URP")
+transaction.commit()
+print(f"Site {site_id} ready.", flush=True)

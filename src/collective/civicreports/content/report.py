@@ -1,0 +1,143 @@
+from collective.civicreports import _
+from collective.civicreports.interfaces import IReport
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from zope import schema
+from zope.interface import implementer
+
+
+MODERATE = "collective.civicreports.ModerateReports"
+ANSWER = "collective.civicreports.AnswerReports"
+INTERNAL = "collective.civicreports.ViewInternalNotes"
+
+# Roles through which everybody, including other citizens, may see an object.
+PUBLIC_ROLES = frozenset(("Anonymous", "Authenticated", "Member"))
+
+
+class IReportSchema(model.Schema):
+    """The data of a report besides title, description, place and reporter."""
+
+    tracking_number = schema.TextLine(
+        title=_("Tracking number"),
+        required=False,
+        readonly=True,
+    )
+
+    category = schema.Choice(
+        title=_("Category"),
+        vocabulary="collective.civicreports.Categories",
+        required=True,
+    )
+
+    address = schema.TextLine(
+        title=_("Address or place"),
+        description=_("Street and house number, or a description of the place."),
+        required=False,
+    )
+
+    channel = schema.Choice(
+        title=_("Channel"),
+        description=_("How the report reached the municipality."),
+        vocabulary="collective.civicreports.Channels",
+        required=True,
+        default="web",
+    )
+    directives.write_permission(channel=MODERATE)
+
+    confidential = schema.Bool(
+        title=_("Confidential"),
+        description=_(
+            "A confidential report is handled as any other, but is never "
+            "shown to anonymous users or to other citizens."
+        ),
+        required=False,
+        default=False,
+    )
+    directives.write_permission(confidential=MODERATE)
+
+    model.fieldset(
+        "handling",
+        label=_("Handling"),
+        fields=["office", "answer", "internal_notes"],
+    )
+
+    office = schema.Choice(
+        title=_("Assigned office"),
+        description=_("Defaults to the office responsible for the category."),
+        vocabulary="collective.civicreports.Offices",
+        required=False,
+    )
+    directives.write_permission(office=MODERATE)
+
+    answer = schema.Text(
+        title=_("Public answer"),
+        description=_("The answer of the municipality, published with the report."),
+        required=False,
+    )
+    directives.write_permission(answer=ANSWER)
+
+    internal_notes = schema.Text(
+        title=_("Internal notes"),
+        description=_("Seen by the staff only."),
+        required=False,
+    )
+    directives.read_permission(internal_notes=INTERNAL)
+    directives.write_permission(internal_notes=INTERNAL)
+
+
+class ConfidentialRoles:
+    """Stores the roles of a permission, hiding the public ones while the
+    report is confidential.
+
+    Zope keeps the roles that hold a permission on an object in an attribute
+    such as ``_View_Permission``; the workflow writes it on every transition
+    and on "update security settings". Filtering when the attribute is read,
+    rather than after each write, keeps a confidential report closed whatever
+    wrote the roles last, and every route (pages, REST, catalog security
+    index) asks Zope the same question.
+    """
+
+    def __init__(self, permission_attribute):
+        self.name = permission_attribute
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        obj._p_activate()
+        try:
+            roles = obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+        if not obj.__dict__.get("confidential"):
+            return roles
+        # A tuple also stops acquisition of the container's public roles.
+        return tuple(role for role in roles if role not in PUBLIC_ROLES)
+
+    def __set__(self, obj, roles):
+        obj._p_activate()
+        obj.__dict__[self.name] = roles
+        obj._p_changed = True
+
+    def __delete__(self, obj):
+        obj._p_activate()
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+        obj._p_changed = True
+
+
+@implementer(IReport)
+class Report(Container):
+    """A citizen report. Photos and attachments are its Image and File
+    children, which acquire its visibility."""
+
+    _View_Permission = ConfidentialRoles("_View_Permission")
+    _Access_contents_information_Permission = ConfidentialRoles(
+        "_Access_contents_information_Permission"
+    )
+
+    def Creator(self):
+        # The reporter is personal data: never show a user id as the author.
+        return ""

@@ -1,0 +1,93 @@
+"""A local SMTP server that keeps every message as a file in a Maildir.
+
+Used by ``make start`` (mail lands in ``var/mail/``) and by the tests that
+go through real SMTP. Listens on 127.0.0.1 only.
+"""
+
+from aiosmtpd.controller import Controller
+from email import message_from_bytes
+from email.header import decode_header
+from email.header import make_header
+
+import argparse
+import mailbox
+import os
+import signal
+import threading
+
+
+class _MaildirHandler:
+    def __init__(self, maildir):
+        self.maildir = maildir
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content or envelope.content)
+        # Keep the envelope recipients: Bcc and rules with many recipients
+        # are only visible there.
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self.lock:
+            self.maildir.add(message)
+        return "250 Message accepted for delivery"
+
+
+class MailSink:
+    def __init__(self, path, host="127.0.0.1", port=8025):
+        # Maildir(create=True) leaves an existing, empty folder as it is.
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(path, sub), exist_ok=True)
+        self.path = path
+        self.maildir = mailbox.Maildir(path, create=False)
+        self.controller = Controller(
+            _MaildirHandler(self.maildir), hostname=host, port=port
+        )
+
+    def start(self):
+        if self.controller.port == 0:
+            # aiosmtpd cannot pick a free port itself: find one.
+            import socket
+
+            with socket.socket() as probe:
+                probe.bind((self.controller.hostname, 0))
+                self.controller.port = probe.getsockname()[1]
+        self.controller.start()
+
+    @property
+    def port(self):
+        return self.controller.port
+
+    def stop(self):
+        self.controller.stop()
+
+    def clear(self):
+        with self.controller.handler.lock:
+            self.maildir.clear()
+
+    def messages(self):
+        """The messages received so far, oldest first."""
+        with self.controller.handler.lock:
+            items = [self.maildir.get_message(key) for key in self.maildir.keys()]
+        return sorted(items, key=lambda m: m.get_date())
+
+
+def decoded_subject(message):
+    return str(make_header(decode_header(message.get("Subject", ""))))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--maildir", default="var/mail")
+    args = parser.parse_args(argv)
+    sink = MailSink(args.maildir, host=args.host, port=args.port)
+    sink.start()
+    print(f"Capturing mail on {args.host}:{sink.port} into {args.maildir}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sink.stop()

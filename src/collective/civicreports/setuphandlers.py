@@ -1,0 +1,65 @@
+from collective.civicreports import tracking
+from plone import api
+from plone.base.interfaces import INonInstallable
+from plone.contentrules.engine.interfaces import IRuleStorage
+from zope.component import queryUtility
+from zope.i18n import translate
+from zope.interface import implementer
+
+
+RULE_PREFIX = "civicreports-"
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    def getNonInstallableProfiles(self):
+        return [
+            "collective.civicreports:uninstall",
+            "collective.civicreports:demo",
+        ]
+
+    def getNonInstallableProducts(self):
+        return ["collective.civicreports.upgrades"]
+
+
+def our_rules():
+    storage = queryUtility(IRuleStorage)
+    if storage is None:
+        return []
+    return [rule for key, rule in storage.items() if key.startswith(RULE_PREFIX)]
+
+
+def translate_rules(language):
+    """Put the texts of our mail rules in the site's language.
+
+    ``contentrules.xml`` holds them in English; each English text is also
+    the message id in our translation catalogs, so administrators find the
+    rules in their own language and can edit them from there.
+    """
+    def tr(text):
+        return translate(text, domain="collective.civicreports", target_language=language)
+
+    for rule in our_rules():
+        rule.title = tr(rule.title)
+        rule.description = tr(rule.description)
+        for action in rule.actions:
+            for name in ("subject", "message"):
+                text = getattr(action, name, None)
+                if text:
+                    setattr(action, name, tr(text))
+
+
+def post_install(context):
+    site = api.portal.get()
+    tracking.install_counter(site)
+    language = api.portal.get_registry_record("plone.default_language", default="en")
+    translate_rules(language)
+
+
+def uninstall(context):
+    storage = queryUtility(IRuleStorage)
+    if storage is not None:
+        for key in [key for key in storage.keys() if key.startswith(RULE_PREFIX)]:
+            del storage[key]
+    # The tracking counter stays: numbers are never reused, not even after
+    # a reinstall.

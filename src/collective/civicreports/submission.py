@@ -1,0 +1,271 @@
+"""Validation and creation of a report submitted by a citizen or an operator.
+
+Shared by every way in (REST today, forms and Open311 later) so that the
+rules, and the messages, are the same everywhere.
+"""
+
+from collective.civicreports import _
+from collective.civicreports import geo
+from collective.civicreports import tracking
+from collective.civicreports.categories import get_category
+from collective.civicreports.validators import is_valid_email
+from collective.civicreports.validators import is_valid_fiscal_code
+from collective.civicreports.validators import is_valid_latitude
+from collective.civicreports.validators import is_valid_longitude
+from collective.civicreports.validators import normalize_fiscal_code
+from dataclasses import dataclass
+from dataclasses import field
+from io import BytesIO
+from plone import api
+from plone.dexterity.utils import createContent
+from plone.formwidget.geolocation.geolocation import Geolocation
+from plone.namedfile.file import NamedBlobImage
+from PIL import Image
+from PIL import UnidentifiedImageError
+
+import base64
+import binascii
+
+
+MAX_TITLE = 200
+MAX_DESCRIPTION = 10000
+MAX_IMAGES = 10
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+STAFF_PERMISSION = "collective.civicreports: Moderate reports"
+
+
+class SubmissionError(Exception):
+    """Bad input: a list of (field, message) pairs."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class Photo:
+    data: bytes
+    extension: str
+
+
+@dataclass
+class Submission:
+    category: str
+    title: str
+    description: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    fullname: str = ""
+    email: str = ""
+    phone: str = ""
+    fiscal_code: str = ""
+    channel: str = "web"
+    photos: list = field(default_factory=list)
+
+
+def _text(data, key):
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _coordinate(value):
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return "invalid"
+    return "invalid"
+
+
+def _photo(item):
+    if not isinstance(item, dict) or not isinstance(item.get("data"), str):
+        return None, _("Each image needs its data, encoded in base64.")
+    try:
+        raw = base64.b64decode(item["data"], validate=True)
+    except (binascii.Error, ValueError):
+        return None, _("An image is not valid base64.")
+    if len(raw) > MAX_IMAGE_BYTES:
+        return None, _("An image is larger than 10 MB.")
+    try:
+        with Image.open(BytesIO(raw)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None, _("A file sent as an image is not an image.")
+    if kind not in IMAGE_FORMATS:
+        return None, _("Images must be JPEG, PNG, GIF or WebP.")
+    return Photo(raw, IMAGE_FORMATS[kind]), None
+
+
+def is_staff(context):
+    return api.user.has_permission(STAFF_PERMISSION, obj=context)
+
+
+def validate(context, data):
+    """Check a submission (a dict, as decoded from JSON) against the rules of
+    its category. Returns a Submission or raises SubmissionError."""
+    if not isinstance(data, dict):
+        raise SubmissionError([("", _("The request body must be a JSON object."))])
+    errors = []
+    staff = is_staff(context)
+    anonymous = api.user.is_anonymous()
+
+    category_id = _text(data, "category")
+    category = get_category(category_id)
+    if not category_id:
+        errors.append(("category", _("Choose a category.")))
+    elif category is None or not category.active:
+        errors.append(("category", _("This category does not exist or is not active.")))
+    elif anonymous and not category.allow_anonymous:
+        errors.append(("category", _("Log in to send a report of this category.")))
+
+    title = _text(data, "title")
+    if not title:
+        errors.append(("title", _("Give the report a subject.")))
+    elif len(title) > MAX_TITLE:
+        errors.append(("title", _("The subject is longer than 200 characters.")))
+    description = _text(data, "description")
+    if not description:
+        errors.append(("description", _("Describe what you are reporting.")))
+    elif len(description) > MAX_DESCRIPTION:
+        errors.append(("description", _("The description is longer than 10000 characters.")))
+
+    if data.get("privacy_consent") is not True and not staff:
+        errors.append(("privacy_consent", _("The consent to the processing of personal data is required.")))
+
+    lat, lon = _coordinate(data.get("latitude")), _coordinate(data.get("longitude"))
+    address = _text(data, "address")
+    if (lat is None) != (lon is None):
+        errors.append(("latitude", _("Give both latitude and longitude, or neither.")))
+    elif lat is not None:
+        if lat == "invalid" or lon == "invalid" or not (
+            is_valid_latitude(lat) and is_valid_longitude(lon)
+        ):
+            errors.append(("latitude", _("The coordinates are out of range.")))
+        elif category is not None and category.within_territory and not _in_territory(lat, lon):
+            errors.append(("latitude", _("The place is outside the municipal territory.")))
+
+    reporter = data.get("reporter") or {}
+    if not isinstance(reporter, dict):
+        reporter = {}
+        errors.append(("reporter", _("The reporter must be an object.")))
+    fullname, email = _text(reporter, "fullname"), _text(reporter, "email")
+    if not anonymous and not staff:
+        # A logged-in citizen reports as themselves.
+        member = api.user.get_current()
+        fullname = fullname or member.getProperty("fullname") or ""
+        email = email or member.getProperty("email") or ""
+    if anonymous and not fullname:
+        errors.append(("reporter.fullname", _("Give your name.")))
+    if not email and not staff:
+        errors.append(("reporter.email", _("Give your e-mail address.")))
+    elif email and not is_valid_email(email):
+        errors.append(("reporter.email", _("This is not a valid e-mail address.")))
+    fiscal_code = normalize_fiscal_code(_text(reporter, "fiscal_code"))
+    if fiscal_code and not is_valid_fiscal_code(fiscal_code):
+        errors.append(("reporter.fiscal_code", _("This is not a valid Italian fiscal code.")))
+
+    images = data.get("images") or []
+    photos = []
+    if not isinstance(images, list):
+        errors.append(("images", _("Images must be a list.")))
+    elif len(images) > MAX_IMAGES:
+        errors.append(("images", _("Send at most 10 images.")))
+    else:
+        for item in images:
+            photo, error = _photo(item)
+            if error:
+                errors.append(("images", error))
+                break
+            photos.append(photo)
+
+    channel = _text(data, "channel") or "web"
+    if channel != "web" and not staff:
+        errors.append(("channel", _("Only the staff may record another channel.")))
+    elif channel not in _channels():
+        errors.append(("channel", _("Unknown channel.")))
+
+    if errors:
+        raise SubmissionError(errors)
+    return Submission(
+        category=category_id,
+        title=title,
+        description=description,
+        address=address,
+        latitude=lat,
+        longitude=lon,
+        fullname=fullname,
+        email=email,
+        phone=_text(reporter, "phone"),
+        fiscal_code=fiscal_code,
+        channel=channel,
+        photos=photos,
+    )
+
+
+def _channels():
+    from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
+
+    return CHANNEL_TITLES
+
+
+def _in_territory(lat, lon):
+    territory = api.portal.get_registry_record(
+        "collective.civicreports.territory", default=""
+    )
+    if not territory or not territory.strip():
+        return True
+    return geo.contains(territory, lat, lon)
+
+
+def _add(container, obj):
+    """Add without permission checks: the caller has validated the input."""
+    container._setObject(obj.id, obj)
+    added = container._getOb(obj.id)
+    # A user id is personal data and would show as the author.
+    added.creators = ()
+    return added
+
+
+def create_report(folder, submission):
+    """Create the report and its photos in the folder; returns the report."""
+    site = api.portal.get()
+    number = tracking.allocate(site)
+    while folder.hasObject(number):
+        number = tracking.allocate(site)
+    category = get_category(submission.category)
+    report = createContent(
+        "Report",
+        id=number,
+        title=submission.title,
+        description=submission.description,
+        category=submission.category,
+        address=submission.address or None,
+        channel=submission.channel,
+        office=(category.office or None) if category else None,
+        reporter_fullname=submission.fullname or None,
+        reporter_email=submission.email or None,
+        reporter_phone=submission.phone or None,
+        reporter_fiscal_code=submission.fiscal_code or None,
+    )
+    report.tracking_number = number
+    if submission.latitude is not None:
+        report.geolocation = Geolocation(submission.latitude, submission.longitude)
+    report = _add(folder, report)
+    for index, photo in enumerate(submission.photos, start=1):
+        name = f"photo-{index}.{photo.extension}"
+        image = createContent(
+            "Image",
+            id=name,
+            title=api.portal.translate(_("Photo ${number}", mapping={"number": index})),
+            image=NamedBlobImage(data=photo.data, filename=name),
+        )
+        _add(report, image)
+    report.reindexObject()
+    return report

@@ -1,0 +1,90 @@
+"""Keep the local roles and the catalog of a report in step with its data."""
+
+from collective.civicreports.categories import get_category
+from plone import api
+from Products.CMFCore.utils import getToolByName
+from zope.lifecycleevent.interfaces import IObjectAddedEvent
+
+import logging
+
+
+logger = logging.getLogger(__name__)
+
+OFFICE_ROLE = "ReportOffice"
+MODERATOR_ROLE = "ReportModerator"
+SECURITY_FIELDS = {"office", "confidential"}
+
+
+def sync_office_role(report):
+    """Give the assigned office, and only it, the office role on the report."""
+    office = getattr(report, "office", None)
+    changed = False
+    for principal, roles in report.get_local_roles():
+        if OFFICE_ROLE in roles and principal != office:
+            remaining = [role for role in roles if role != OFFICE_ROLE]
+            if remaining:
+                report.manage_setLocalRoles(principal, remaining)
+            else:
+                report.manage_delLocalRoles([principal])
+            changed = True
+    if office and OFFICE_ROLE not in report.get_local_roles_for_userid(office):
+        roles = list(report.get_local_roles_for_userid(office)) + [OFFICE_ROLE]
+        report.manage_setLocalRoles(office, roles)
+        changed = True
+    return changed
+
+
+def report_added(report, event):
+    if not getattr(report, "office", None):
+        category = get_category(getattr(report, "category", None))
+        if category is not None and category.office:
+            report.office = category.office
+    if sync_office_role(report):
+        report.reindexObjectSecurity()
+
+
+def _changed_fields(event):
+    names = set()
+    for description in getattr(event, "descriptions", ()) or ():
+        names.update(getattr(description, "attributes", ()) or ())
+    return names
+
+
+def report_modified(report, event):
+    if IObjectAddedEvent.providedBy(event):
+        return
+    changed = _changed_fields(event)
+    # An event without descriptions may have changed anything.
+    if changed and not changed & SECURITY_FIELDS:
+        return
+    sync_office_role(report)
+    # Cheap enough: a report has few children, and the confidential flag
+    # changes what the catalog must show to whom.
+    report.reindexObjectSecurity()
+
+
+def report_transitioned(report, event):
+    """On closing, a comment given without a public answer becomes the answer."""
+    transition = getattr(event, "transition", None)
+    if transition is None or transition.id != "close":
+        return
+    if getattr(report, "answer", None):
+        return
+    workflow = getToolByName(report, "portal_workflow")
+    comment = (workflow.getInfoFor(report, "comments", "") or "").strip()
+    if comment:
+        report.answer = comment
+        report.reindexObject()
+
+
+def folder_added(folder, event):
+    """The URP moderates the reports of every new report folder."""
+    group_id = api.portal.get_registry_record(
+        "collective.civicreports.moderators_group", default="moderators"
+    )
+    if group_id and api.group.get(groupname=group_id) is not None:
+        roles = set(folder.get_local_roles_for_userid(group_id)) | {MODERATOR_ROLE}
+        folder.manage_setLocalRoles(group_id, sorted(roles))
+        folder.reindexObjectSecurity()
+    elif group_id:
+        logger.warning("moderators group %r does not exist", group_id)

@@ -1,0 +1,144 @@
+"""String substitutions (``${report_...}``) for the mails of content rules.
+
+They read the report without security checks, as the rule runs for whoever
+triggered it (often an anonymous citizen); what a mail contains is decided
+by the administrators who write the rules.
+"""
+
+from collective.civicreports import _
+from collective.civicreports.categories import get_category
+from collective.civicreports.interfaces import IReport
+from plone import api
+from plone.stringinterp.adapters import BaseSubstitution
+from Products.CMFCore.utils import getToolByName
+from zope.component import adapter
+
+
+CATEGORY = _("Citizen reports")
+
+
+def office_id(report):
+    office = getattr(report, "office", None)
+    if office:
+        return office
+    category = get_category(getattr(report, "category", None))
+    return category.office if category is not None else None
+
+
+def group_emails(group_id):
+    """E-mail addresses of the members of a group, comma separated."""
+    if not group_id:
+        return ""
+    acl_users = getToolByName(api.portal.get(), "acl_users")
+    group = acl_users.getGroupById(group_id)
+    if group is None:
+        return ""
+    emails = []
+    group_email = group.getProperty("email")
+    if group_email:
+        emails.append(group_email)
+    for member in group.getGroupMembers():
+        email = member.getProperty("email")
+        if email and email not in emails:
+            emails.append(email)
+    return ", ".join(emails)
+
+
+def group_title(group_id):
+    if not group_id:
+        return ""
+    group = api.group.get(groupname=group_id)
+    if group is None:
+        return group_id
+    return group.getProperty("title") or group_id
+
+
+@adapter(IReport)
+class ReportSubstitution(BaseSubstitution):
+    category = CATEGORY
+
+
+class TrackingNumber(ReportSubstitution):
+    description = _("Tracking number of the report")
+
+    def safe_call(self):
+        return self.context.tracking_number or ""
+
+
+class ReporterEmail(ReportSubstitution):
+    description = _("E-mail address of the reporter")
+
+    def safe_call(self):
+        return self.context.reporter_email or ""
+
+
+class ReporterName(ReportSubstitution):
+    description = _("Full name of the reporter")
+
+    def safe_call(self):
+        return self.context.reporter_fullname or ""
+
+
+class Office(ReportSubstitution):
+    description = _("Name of the office in charge")
+
+    def safe_call(self):
+        return group_title(office_id(self.context))
+
+
+class OfficeEmail(ReportSubstitution):
+    description = _("E-mail addresses of the office in charge")
+
+    def safe_call(self):
+        return group_emails(office_id(self.context))
+
+
+class CategoryTitle(ReportSubstitution):
+    description = _("Category of the report")
+
+    def safe_call(self):
+        category = get_category(self.context.category)
+        return category.title if category is not None else self.context.category or ""
+
+
+class CategoryEmails(ReportSubstitution):
+    description = _("Notification addresses of the category")
+
+    def safe_call(self):
+        category = get_category(self.context.category)
+        if category is None:
+            return ""
+        return ", ".join(category.notification_emails or [])
+
+
+class ModeratorsEmail(ReportSubstitution):
+    description = _("E-mail addresses of the moderators")
+
+    def safe_call(self):
+        return group_emails(
+            api.portal.get_registry_record(
+                "collective.civicreports.moderators_group", default="moderators"
+            )
+        )
+
+
+class Answer(ReportSubstitution):
+    description = _("Public answer of the office")
+
+    def safe_call(self):
+        return self.context.answer or ""
+
+
+class Reason(ReportSubstitution):
+    description = _("Comment of the last workflow step (the reason of a rejection)")
+
+    def safe_call(self):
+        history = self.context.workflow_history.get("civicreport_workflow") or ()
+        return (history[-1].get("comments") or "") if history else ""
+
+
+class Url(ReportSubstitution):
+    description = _("Address of the report's page")
+
+    def safe_call(self):
+        return self.context.absolute_url()

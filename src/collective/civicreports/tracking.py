@@ -1,0 +1,89 @@
+"""Tracking numbers: ``YYYY-NNNNNN``, unique and never reused.
+
+The counter is incremented and committed in a transaction of its own, on a
+separate connection, before the report is created. Concurrent submissions
+therefore only ever collide on that tiny transaction, which is retried here
+at once, instead of failing the whole request at commit. A request that
+fails later leaves a gap in the numbers, never a duplicate.
+"""
+
+from BTrees.OOBTree import OOBTree
+from datetime import datetime
+from persistent import Persistent
+from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
+
+import logging
+import random
+import time
+import transaction
+
+
+logger = logging.getLogger(__name__)
+
+ANNOTATION_KEY = "collective.civicreports.tracking"
+MAX_ATTEMPTS = 50
+
+
+class TrackingCounter(Persistent):
+    """The last number given, per year."""
+
+    def __init__(self):
+        self.last = OOBTree()
+
+    def next(self, year):
+        number = self.last.get(year, 0) + 1
+        self.last[year] = number
+        return number
+
+
+def install_counter(site):
+    """Create the counter once; called by the install profile."""
+    annotations = IAnnotations(site)
+    if ANNOTATION_KEY not in annotations:
+        annotations[ANNOTATION_KEY] = TrackingCounter()
+    return annotations[ANNOTATION_KEY]
+
+
+def get_counter(site):
+    return IAnnotations(site).get(ANNOTATION_KEY)
+
+
+def format_number(year, number):
+    return f"{year}-{number:06d}"
+
+
+def _committed(obj):
+    return obj._p_jar is not None and obj._p_oid is not None and obj._p_serial != b"\0" * 8
+
+
+def allocate(site, year=None):
+    """Return a new tracking number for a report of this site."""
+    year = year or datetime.now().year
+    counter = get_counter(site)
+    if counter is None:
+        counter = install_counter(site)
+    if not _committed(counter):
+        # Created in this very transaction (a fresh site): nobody else can
+        # see it yet, so there is nobody to collide with.
+        return format_number(year, counter.next(year))
+    return format_number(year, _allocate_apart(counter, year))
+
+
+def _allocate_apart(counter, year):
+    db = counter._p_jar.db()
+    manager = transaction.TransactionManager()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        connection = db.open(transaction_manager=manager)
+        try:
+            manager.begin()
+            number = connection.get(counter._p_oid).next(year)
+            manager.commit()
+            return number
+        except ConflictError:
+            manager.abort()
+            logger.debug("tracking counter conflict, attempt %d", attempt)
+        finally:
+            connection.close()
+        time.sleep(random.uniform(0, 0.005 * attempt))
+    raise ConflictError("could not allocate a tracking number")

@@ -1,0 +1,76 @@
+from collective.civicreports import _
+from collective.civicreports.categories import active_categories
+from collective.civicreports.categories import all_categories
+from plone import api
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+KIND_TITLES = {
+    "information": _("Information request"),
+    "malfunction": _("Malfunction"),
+    "suggestion": _("Suggestion"),
+    "complaint": _("Complaint"),
+    "appreciation": _("Appreciation"),
+}
+
+CHANNEL_TITLES = {
+    "web": _("Web"),
+    "api": _("Application (API)"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+    "pec": _("Certified e-mail (PEC)"),
+    "whatsapp": _("WhatsApp"),
+    "desk": _("Desk"),
+    "paper": _("Paper"),
+}
+
+
+def _vocabulary(titles):
+    return SimpleVocabulary(
+        [SimpleTerm(value, value, title) for value, title in titles.items()]
+    )
+
+
+@provider(IVocabularyFactory)
+def kinds(context):
+    return _vocabulary(KIND_TITLES)
+
+
+@provider(IVocabularyFactory)
+def channels(context):
+    return _vocabulary(CHANNEL_TITLES)
+
+
+def _category_vocabulary(pairs):
+    return SimpleVocabulary(
+        [SimpleTerm(key, key, cat.title or key) for key, cat in pairs]
+    )
+
+
+@provider(IVocabularyFactory)
+def categories(context):
+    """Every category, inactive ones too, so old reports keep their value."""
+    return _category_vocabulary(all_categories())
+
+
+@provider(IVocabularyFactory)
+def active(context):
+    return _category_vocabulary(active_categories())
+
+
+@provider(IVocabularyFactory)
+def offices(context):
+    """The user groups an office can be, but the built-in ones."""
+    builtin = {"Administrators", "Site Administrators", "Reviewers", "AuthenticatedUsers"}
+    terms = []
+    for group in api.group.get_groups():
+        group_id = group.getId()
+        if group_id in builtin:
+            continue
+        title = group.getProperty("title") or group_id
+        terms.append(SimpleTerm(group_id, group_id, title))
+    terms.sort(key=lambda term: str(term.title).lower())
+    return SimpleVocabulary(terms)
