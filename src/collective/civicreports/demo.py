@@ -33,7 +33,9 @@ def create_groups():
 
 
 def create_users():
+    acl_users = api.portal.get_tool("acl_users")
     for user_id, (fullname, email, groups, roles) in USERS.items():
+        # An existing account (or a Zope manager of the same name) is kept.
         if api.user.get(username=user_id) is None:
             api.user.create(
                 username=user_id,
@@ -43,7 +45,6 @@ def create_users():
                 properties={"fullname": fullname},
             )
             # The demo passwords are shorter than Plone's policy allows.
-            acl_users = api.portal.get_tool("acl_users")
             acl_users.source_users.userSetPassword(user_id, user_id)
             if roles:
                 api.user.grant_roles(username=user_id, roles=roles)

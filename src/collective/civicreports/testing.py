@@ -21,7 +21,12 @@ from Products.CMFPlone.tests.utils import MockMailHost
 from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
 
+import os
 import tempfile
+
+
+# Compile the .po catalogs, as the instance made by `make start` does.
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 
 def configure_mail(portal, host="127.0.0.1", port=25):

@@ -1,3 +1,4 @@
+from collective.civicreports import _
 from collective.civicreports.categories import get_category
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
@@ -11,7 +12,9 @@ VIEW_NOTES = "collective.civicreports: View internal notes"
 
 
 def state_title(state_id):
-    return api.portal.get_tool("portal_workflow").getTitleForStateOnType(state_id, "Report")
+    """The translated title of a state of the report workflow."""
+    title = api.portal.get_tool("portal_workflow").getTitleForStateOnType(state_id, "Report")
+    return _(title)
 
 
 class ReportView(DefaultView):
