@@ -138,6 +138,16 @@ class Report(Container):
         "_Access_contents_information_Permission"
     )
 
+    # Who made a report is personal data: a report has no author, or Plone
+    # would name the reporter in the byline, the catalog and the REST API.
+    # Dexterity adds whoever modifies an item to its creators otherwise.
+    creators = ()
+
+    def addCreator(self, creator=None):
+        pass
+
+    def listCreators(self):
+        return ()
+
     def Creator(self):
-        # The reporter is personal data: never show a user id as the author.
         return ""

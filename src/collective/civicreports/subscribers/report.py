@@ -46,7 +46,9 @@ def report_added(report, event):
 def _changed_fields(event):
     names = set()
     for description in getattr(event, "descriptions", ()) or ():
-        names.update(getattr(description, "attributes", ()) or ())
+        # Forms and plone.restapi name them "IReportSchema.office".
+        for name in getattr(description, "attributes", ()) or ():
+            names.add(name.rsplit(".", 1)[-1])
     return names
 
 
