@@ -64,5 +64,9 @@ if queue:
 if not api.portal.get_registry_record("plone.email_from_address"):
     api.portal.set_registry_record("plone.email_from_address", "urp@comune.example.it")
     api.portal.set_registry_record("plone.email_from_name", "Comune di Esempio - URP")
+# The demo is served on 127.0.0.1, which Plone leaves unthemed by default.
+api.portal.set_registry_record(
+    "plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist", []
+)
 transaction.commit()
 print(f"Site {site_id} ready.", flush=True)

@@ -39,7 +39,7 @@ zope_conf = %(here)s/zope.conf
 [server:main]
 use = egg:waitress#main
 listen = 127.0.0.1:{port}
-threads = 4
+threads = {threads}
 clear_untrusted_proxy_headers = false
 max_request_body_size = 104857600
 
@@ -114,13 +114,13 @@ format = %(message)s
 """
 
 
-def write_instance(var, port):
+def write_instance(var, port, threads=4):
     var = Path(var).resolve()
     instance = var / "instance"
     for folder in (instance, var / "filestorage", var / "blobstorage", var / "log", var / "cache"):
         folder.mkdir(parents=True, exist_ok=True)
     (instance / "zope.conf").write_text(ZOPE_CONF.format(instance=instance, var=var))
-    (instance / "zope.ini").write_text(ZOPE_INI.format(var=var, port=port))
+    (instance / "zope.ini").write_text(ZOPE_INI.format(var=var, port=port, threads=threads))
     return instance
 
 

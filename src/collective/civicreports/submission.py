@@ -23,8 +23,14 @@ from plone.namedfile.file import NamedBlobImage
 from PIL import Image
 from PIL import UnidentifiedImageError
 
+from ZODB.POSException import ConflictError
+
 import base64
 import binascii
+import random
+import threading
+import time
+import transaction
 
 
 MAX_TITLE = 200
@@ -233,12 +239,21 @@ def _add(container, obj):
     return added
 
 
-def create_report(folder, submission):
-    """Create the report and its photos in the folder; returns the report."""
+def new_number(folder):
     site = api.portal.get()
     number = tracking.allocate(site)
     while folder.hasObject(number):
         number = tracking.allocate(site)
+    return number
+
+
+def create_report(folder, submission, number=None):
+    """Create the report and its photos in the folder; returns the report.
+
+    Leaves the transaction to the caller (tests, forms); see
+    ``create_and_commit`` for the way in of concurrent requests.
+    """
+    number = number or new_number(folder)
     category = get_category(submission.category)
     report = createContent(
         "Report",
@@ -269,3 +284,36 @@ def create_report(folder, submission):
         _add(report, image)
     report.reindexObject()
     return report
+
+
+# One submission at a time in this process, from a fresh view of the
+# database to its commit: concurrent submissions then never write over each
+# other's catalog and folder buckets (a ConflictError Zope could only retry
+# three times, with growing delays). It costs a few milliseconds of waiting
+# per report; a municipality receives a few reports a minute.
+_SUBMISSIONS = threading.Lock()
+ATTEMPTS = 10
+
+
+def create_and_commit(folder, submission):
+    """Create the report and commit it at once; returns the report.
+
+    Conflicts with other writers (a moderator, another Zope process) are
+    retried here, keeping the tracking number, so the citizen never sees
+    one and no number is wasted.
+    """
+    number = new_number(folder)
+    with _SUBMISSIONS:
+        for attempt in range(1, ATTEMPTS + 1):
+            # Drops nothing of this request (it has not written yet) and
+            # sees what the previous submission committed.
+            transaction.begin()
+            try:
+                report = create_report(folder, submission, number)
+                transaction.commit()
+                return report
+            except ConflictError:
+                transaction.abort()
+                if attempt == ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * attempt))

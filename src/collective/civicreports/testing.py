@@ -21,8 +21,16 @@ from Products.CMFPlone.tests.utils import MockMailHost
 from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
 
+from pathlib import Path
+from plone.testing import Layer
+
 import os
+import requests
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 
 
 # Compile the .po catalogs, as the instance made by `make start` does.
@@ -114,3 +122,85 @@ FUNCTIONAL_TESTING = FunctionalTesting(
 SERVER_TESTING = FunctionalTesting(
     bases=(SMTP_SINK_FIXTURE, WSGI_SERVER_FIXTURE), name="CivicReports:Server"
 )
+
+
+class RealInstanceLayer(Layer):
+    """A Zope instance as ``make start`` makes it: FileStorage, the Italian
+    demo site, 4 waitress threads on 127.0.0.1, the mail queue delivering
+    through SMTP to a local aiosmtpd sink. Started in a process of its own."""
+
+    threads = 4
+
+    def setUp(self):
+        root = Path(__file__).resolve().parents[3]
+        scripts = root / "scripts"
+        if not (scripts / "create_site.py").exists():
+            raise RuntimeError(f"run the tests from a checkout: {scripts} is missing")
+        bin_dir = Path(sys.executable).parent
+        self._dir = tempfile.TemporaryDirectory(prefix="civicreports-instance-")
+        var = Path(self._dir.name)
+        self.sink = MailSink(str(var / "mail"), host="127.0.0.1", port=0)
+        self.sink.start()
+        port = _free_port()
+        sys.path.insert(0, str(scripts))
+        try:
+            from instance import write_instance
+        finally:
+            sys.path.remove(str(scripts))
+        instance = write_instance(var, port, threads=self.threads)
+        env = dict(
+            os.environ,
+            SMTP_PORT=str(self.sink.port),
+            MAIL_QUEUE=str(var / "mailqueue"),
+            DEMO_LANGUAGE="it",
+        )
+        subprocess.run(
+            [bin_dir / "zconsole", "run", instance / "zope.conf", scripts / "create_site.py"],
+            check=True,
+            env=env,
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=600,
+        )
+        self.process = subprocess.Popen(
+            [bin_dir / "runwsgi", instance / "zope.ini"],
+            env=env,
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}/Plone"
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if requests.get(url, timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.tearDown()
+                raise RuntimeError("the Zope instance did not start")
+            time.sleep(0.5)
+        self["instance_url"] = url
+        self["instance_var"] = var
+        self["mailsink"] = self.sink
+
+    def tearDown(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.sink.stop()
+        self._dir.cleanup()
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+REAL_INSTANCE = RealInstanceLayer(name="CivicReports:RealInstance")

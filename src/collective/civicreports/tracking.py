@@ -11,6 +11,7 @@ from BTrees.OOBTree import OOBTree
 from datetime import datetime
 from persistent import Persistent
 from ZODB.POSException import ConflictError
+from ZODB.POSException import POSKeyError
 from zope.annotation.interfaces import IAnnotations
 
 import logging
@@ -53,21 +54,20 @@ def format_number(year, number):
     return f"{year}-{number:06d}"
 
 
-def _committed(obj):
-    return obj._p_jar is not None and obj._p_oid is not None and obj._p_serial != b"\0" * 8
-
-
 def allocate(site, year=None):
     """Return a new tracking number for a report of this site."""
     year = year or datetime.now().year
     counter = get_counter(site)
     if counter is None:
         counter = install_counter(site)
-    if not _committed(counter):
-        # Created in this very transaction (a fresh site): nobody else can
-        # see it yet, so there is nobody to collide with.
-        return format_number(year, counter.next(year))
-    return format_number(year, _allocate_apart(counter, year))
+    if counter._p_jar is not None and counter._p_oid is not None:
+        try:
+            return format_number(year, _allocate_apart(counter, year))
+        except POSKeyError:
+            pass
+    # The counter was created in this very transaction (a site being set
+    # up): nobody else can see it yet, so there is nobody to collide with.
+    return format_number(year, counter.next(year))
 
 
 def _allocate_apart(counter, year):

@@ -2,6 +2,7 @@
 
 from collective.civicreports.categories import get_category
 from plone import api
+from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 from Products.CMFCore.utils import getToolByName
 from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
@@ -81,6 +82,9 @@ def report_transitioned(report, event):
 
 def folder_added(folder, event):
     """The URP moderates the reports of every new report folder."""
+    # Content rules store their assignments on the folder the first time a
+    # rule runs there: do it now, not in the first (concurrent) submissions.
+    IRuleAssignmentManager(folder)
     group_id = api.portal.get_registry_record(
         "collective.civicreports.moderators_group", default="moderators"
     )

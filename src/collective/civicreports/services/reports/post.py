@@ -1,5 +1,5 @@
 from collective.civicreports import _
-from collective.civicreports.submission import create_report
+from collective.civicreports.submission import create_and_commit
 from collective.civicreports.submission import SubmissionError
 from collective.civicreports.submission import validate
 from plone import api
@@ -25,7 +25,7 @@ class ReportsPost(Service):
             submission = validate(self.context, data)
         except SubmissionError as error:
             return self._bad_request(error.errors)
-        report = create_report(self.context, submission)
+        report = create_and_commit(self.context, submission)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", report.absolute_url())
         return {

@@ -1,0 +1,135 @@
+"""Against a real instance as ``make start`` runs it: the demo accounts, the
+whole path of a report with its mails, and concurrent submissions."""
+
+from collective.civicreports.mailsink import decoded_subject
+from collective.civicreports.testing import REAL_INSTANCE
+from collective.civicreports.tests.base import payload
+from collective.civicreports.tests.base import PERSONAL
+from concurrent.futures import ThreadPoolExecutor
+
+import collections
+import requests
+import time
+import unittest
+
+
+CLIENTS = 16
+PER_CLIENT = 25
+JSON = {"Accept": "application/json"}
+
+
+class InstanceTest(unittest.TestCase):
+    layer = REAL_INSTANCE
+
+    def setUp(self):
+        self.url = self.layer["instance_url"]
+        self.sink = self.layer["mailsink"]
+
+    def wait_for_mails(self, marker, count, timeout=60):
+        """The mails whose subject has the marker, once there are ``count``.
+
+        The instance queues its mail, as ``make start`` does: delivery is
+        asynchronous."""
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = [m for m in self.sink.messages() if marker in decoded_subject(m)]
+            if len(messages) >= count or time.monotonic() > deadline:
+                return messages
+            time.sleep(0.2)
+
+    def test_demo_accounts_log_in(self):
+        for user in ("admin", "moderator", "roads", "waste", "citizen"):
+            response = requests.post(
+                self.url + "/@login", json={"login": user, "password": user}, headers=JSON, timeout=30
+            )
+            self.assertEqual(response.status_code, 200, user)
+            self.assertIn("token", response.json())
+
+    def test_theme_and_language(self):
+        page = requests.get(self.url, timeout=30).text
+        self.assertIn("++theme++barceloneta", page)
+        self.assertIn('lang="it"', page)
+
+    def test_report_path_with_mails(self):
+        response = requests.post(self.url + "/segnalazioni/@reports", json=payload(), headers=JSON, timeout=60)
+        self.assertEqual(response.status_code, 201, response.text)
+        report, number = response.json()["@id"], response.json()["tracking_number"]
+        steps = [
+            (("moderator", "moderator"), "approve", {}),
+            (("moderator", "moderator"), "assign", {"comment": "Alla squadra"}),
+            (("roads", "roads"), "close", {"comment": "Buca chiusa con asfalto a freddo."}),
+        ]
+        for auth, transition, data in steps:
+            response = requests.post(
+                f"{report}/@workflow/{transition}", json=data, auth=auth, headers=JSON, timeout=60
+            )
+            self.assertEqual(response.status_code, 200, response.text)
+        # submitted: reporter, office, URP; approved: reporter; assigned:
+        # reporter, office; closed: reporter.
+        messages = self.wait_for_mails(number, 7)
+        by_recipient = collections.defaultdict(list)
+        for message in messages:
+            by_recipient[message["X-Envelope-To"]].append(decoded_subject(message))
+        self.assertEqual(len(by_recipient[PERSONAL["email"]]), 4, by_recipient)
+        self.assertEqual(len(by_recipient["strade@comune.example.it"]), 2, by_recipient)
+        self.assertEqual(len(by_recipient["urp@comune.example.it"]), 1, by_recipient)
+        # The demo site is Italian, and so are its mails.
+        subjects = " ".join(by_recipient[PERSONAL["email"]])
+        self.assertIn("ricevuta", subjects.lower())
+        self.assertNotIn("received", subjects)
+        answer = requests.get(report, headers=JSON, timeout=30).json()
+        self.assertEqual(answer["review_state"], "closed")
+        self.assertEqual(answer["answer"], "Buca chiusa con asfalto a freddo.")
+        self.assertNotIn("reporter_email", answer)
+
+    def test_concurrent_submissions(self):
+        """16 clients submit 25 reports each at once: none may fail, no
+        number may repeat, every report must be stored and catalogued."""
+        session_data = payload(images=[])
+
+        def client(index):
+            results = []
+            with requests.Session() as session:
+                for number in range(PER_CLIENT):
+                    data = dict(session_data, title=f"Concorrenza {index}-{number}")
+                    try:
+                        response = session.post(
+                            self.url + "/segnalazioni/@reports", json=data, headers=JSON, timeout=120
+                        )
+                        results.append((response.status_code, response.json().get("tracking_number")))
+                    except (requests.RequestException, ValueError) as error:
+                        results.append((repr(error), None))
+            return results
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+            results = [r for batch in pool.map(client, range(CLIENTS)) for r in batch]
+        elapsed = time.monotonic() - started
+        failures = [status for status, _ in results if status != 201]
+        numbers = [number for status, number in results if status == 201]
+        duplicates = len(numbers) - len(set(numbers))
+        conflicts = self.conflicts_in_log()
+        print(
+            f"\nconcurrent submissions: {CLIENTS} clients, {len(results)} reports, "
+            f"{len(failures)} failures, {duplicates} duplicate numbers, "
+            f"{conflicts} ConflictErrors retried by Zope, {elapsed:.1f} s"
+        )
+        self.assertEqual(len(results), CLIENTS * PER_CLIENT)
+        self.assertEqual(failures, [])
+        self.assertEqual(duplicates, 0)
+        admin = ("admin", "admin")
+        search = requests.get(
+            self.url + "/@search",
+            params={"portal_type": "Report", "SearchableText": "Concorrenza", "b_size": 1},
+            auth=admin,
+            headers=JSON,
+            timeout=60,
+        ).json()
+        self.assertEqual(search["items_total"], CLIENTS * PER_CLIENT)
+        for number in (numbers[0], numbers[-1]):
+            response = requests.get(f"{self.url}/segnalazioni/{number}", auth=admin, headers=JSON, timeout=30)
+            self.assertEqual(response.json()["tracking_number"], number)
+
+    def conflicts_in_log(self):
+        log = self.layer["instance_var"] / "log" / "event.log"
+        return log.read_text(errors="replace").count("ConflictError") if log.exists() else 0
