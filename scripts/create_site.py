@@ -48,7 +48,7 @@ else:
     site = app[site_id]
     setSite(site)
 
-from plone import api  # noqa: E402
+from plone import api
 
 
 # Mail goes to the local capturing SMTP server, through a queue so that a

@@ -29,7 +29,11 @@ def rule_texts():
         texts += [rule.getAttribute("title"), rule.getAttribute("description")]
         for prop in rule.getElementsByTagName("property"):
             if prop.getAttribute("name") in ("subject", "message"):
-                texts.append("".join(n.data for n in prop.childNodes if n.nodeType == n.TEXT_NODE))
+                texts.append(
+                    "".join(
+                        n.data for n in prop.childNodes if n.nodeType == n.TEXT_NODE
+                    )
+                )
     return [text for text in texts if text]
 
 
@@ -38,7 +42,9 @@ def po_string(text):
     lines = escaped.split("\n")
     if len(lines) == 1:
         return f'"{lines[0]}"'
-    parts = [f'"{line}\\n"' for line in lines[:-1]] + ([f'"{lines[-1]}"'] if lines[-1] else [])
+    parts = [f'"{line}\\n"' for line in lines[:-1]] + (
+        [f'"{lines[-1]}"'] if lines[-1] else []
+    )
     return '""\n' + "\n".join(parts)
 
 
@@ -52,7 +58,9 @@ def main():
     for text in dict.fromkeys(rule_texts()):
         entry = f"msgid {po_string(text)}"
         if entry not in known:
-            extra.append(f'#: ./profiles/default/contentrules.xml\n{entry}\nmsgstr ""\n')
+            extra.append(
+                f'#: ./profiles/default/contentrules.xml\n{entry}\nmsgstr ""\n'
+            )
     with POT.open("a", encoding="utf-8") as pot:
         for entry in extra:
             pot.write("\n" + entry)
@@ -61,12 +69,12 @@ def main():
         po.parent.mkdir(parents=True, exist_ok=True)
         if not po.exists():
             po.write_text(
-                "msgid \"\"\nmsgstr \"\"\n"
-                "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
-                "\"Content-Transfer-Encoding: 8bit\\n\"\n"
-                f"\"Language-Code: {language}\\n\"\n"
-                f"\"Language-Name: {language}\\n\"\n"
-                "\"Domain: collective.civicreports\\n\"\n",
+                'msgid ""\nmsgstr ""\n'
+                '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                '"Content-Transfer-Encoding: 8bit\\n"\n'
+                f'"Language-Code: {language}\\n"\n'
+                f'"Language-Name: {language}\\n"\n'
+                '"Domain: collective.civicreports\\n"\n',
                 encoding="utf-8",
             )
         subprocess.run([BIN / "i18ndude", "sync", "--pot", POT, po], check=True)

@@ -117,10 +117,18 @@ format = %(message)s
 def write_instance(var, port, threads=4):
     var = Path(var).resolve()
     instance = var / "instance"
-    for folder in (instance, var / "filestorage", var / "blobstorage", var / "log", var / "cache"):
+    for folder in (
+        instance,
+        var / "filestorage",
+        var / "blobstorage",
+        var / "log",
+        var / "cache",
+    ):
         folder.mkdir(parents=True, exist_ok=True)
     (instance / "zope.conf").write_text(ZOPE_CONF.format(instance=instance, var=var))
-    (instance / "zope.ini").write_text(ZOPE_INI.format(var=var, port=port, threads=threads))
+    (instance / "zope.ini").write_text(
+        ZOPE_INI.format(var=var, port=port, threads=threads)
+    )
     return instance
 
 

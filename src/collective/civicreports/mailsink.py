@@ -66,7 +66,7 @@ class MailSink:
     def messages(self):
         """The messages received so far, oldest first."""
         with self.controller.handler.lock:
-            items = [self.maildir.get_message(key) for key in self.maildir.keys()]
+            items = list(self.maildir)
         return sorted(items, key=lambda m: m.get_date())
 
 

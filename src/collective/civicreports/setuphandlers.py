@@ -36,8 +36,11 @@ def translate_rules(language):
     the message id in our translation catalogs, so administrators find the
     rules in their own language and can edit them from there.
     """
+
     def tr(text):
-        return translate(text, domain="collective.civicreports", target_language=language)
+        return translate(
+            text, domain="collective.civicreports", target_language=language
+        )
 
     for rule in our_rules():
         rule.title = tr(rule.title)
@@ -59,7 +62,7 @@ def post_install(context):
 def uninstall(context):
     storage = queryUtility(IRuleStorage)
     if storage is not None:
-        for key in [key for key in storage.keys() if key.startswith(RULE_PREFIX)]:
+        for key in [key for key in storage if key.startswith(RULE_PREFIX)]:
             del storage[key]
     # The tracking counter stays: numbers are never reused, not even after
     # a reinstall.

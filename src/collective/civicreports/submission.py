@@ -16,13 +16,12 @@ from collective.civicreports.validators import normalize_fiscal_code
 from dataclasses import dataclass
 from dataclasses import field
 from io import BytesIO
+from PIL import Image
+from PIL import UnidentifiedImageError
 from plone import api
 from plone.dexterity.utils import createContent
 from plone.formwidget.geolocation.geolocation import Geolocation
 from plone.namedfile.file import NamedBlobImage
-from PIL import Image
-from PIL import UnidentifiedImageError
-
 from ZODB.POSException import ConflictError
 
 import base64
@@ -140,22 +139,37 @@ def validate(context, data):
     if not description:
         errors.append(("description", _("Describe what you are reporting.")))
     elif len(description) > MAX_DESCRIPTION:
-        errors.append(("description", _("The description is longer than 10000 characters.")))
+        errors.append(
+            ("description", _("The description is longer than 10000 characters."))
+        )
 
     if data.get("privacy_consent") is not True and not staff:
-        errors.append(("privacy_consent", _("The consent to the processing of personal data is required.")))
+        errors.append(
+            (
+                "privacy_consent",
+                _("The consent to the processing of personal data is required."),
+            )
+        )
 
     lat, lon = _coordinate(data.get("latitude")), _coordinate(data.get("longitude"))
     address = _text(data, "address")
     if (lat is None) != (lon is None):
         errors.append(("latitude", _("Give both latitude and longitude, or neither.")))
     elif lat is not None:
-        if lat == "invalid" or lon == "invalid" or not (
-            is_valid_latitude(lat) and is_valid_longitude(lon)
+        if (
+            lat == "invalid"
+            or lon == "invalid"
+            or not (is_valid_latitude(lat) and is_valid_longitude(lon))
         ):
             errors.append(("latitude", _("The coordinates are out of range.")))
-        elif category is not None and category.within_territory and not _in_territory(lat, lon):
-            errors.append(("latitude", _("The place is outside the municipal territory.")))
+        elif (
+            category is not None
+            and category.within_territory
+            and not _in_territory(lat, lon)
+        ):
+            errors.append(
+                ("latitude", _("The place is outside the municipal territory."))
+            )
 
     reporter = data.get("reporter") or {}
     if not isinstance(reporter, dict):
@@ -175,7 +189,9 @@ def validate(context, data):
         errors.append(("reporter.email", _("This is not a valid e-mail address.")))
     fiscal_code = normalize_fiscal_code(_text(reporter, "fiscal_code"))
     if fiscal_code and not is_valid_fiscal_code(fiscal_code):
-        errors.append(("reporter.fiscal_code", _("This is not a valid Italian fiscal code.")))
+        errors.append(
+            ("reporter.fiscal_code", _("This is not a valid Italian fiscal code."))
+        )
 
     images = data.get("images") or []
     photos = []

@@ -8,6 +8,7 @@
 
 from collective.civicreports import demo
 from collective.civicreports.mailsink import MailSink
+from pathlib import Path
 from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
@@ -16,13 +17,11 @@ from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.testing import Layer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 from Products.CMFPlone.tests.utils import MockMailHost
 from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
-
-from pathlib import Path
-from plone.testing import Layer
 
 import os
 import requests
@@ -155,7 +154,12 @@ class RealInstanceLayer(Layer):
             DEMO_LANGUAGE="it",
         )
         subprocess.run(
-            [bin_dir / "zconsole", "run", instance / "zope.conf", scripts / "create_site.py"],
+            [
+                bin_dir / "zconsole",
+                "run",
+                instance / "zope.conf",
+                scripts / "create_site.py",
+            ],
             check=True,
             env=env,
             cwd=root,

@@ -14,7 +14,12 @@ from zope.interface import provider
 
 VIEW = "collective.civicreports.ViewReporterData"
 MODIFY = "collective.civicreports.ModifyReporterData"
-FIELDS = ("reporter_fullname", "reporter_email", "reporter_phone", "reporter_fiscal_code")
+FIELDS = (
+    "reporter_fullname",
+    "reporter_email",
+    "reporter_phone",
+    "reporter_fiscal_code",
+)
 
 
 def check_email(value):

@@ -13,7 +13,9 @@ VIEW_NOTES = "collective.civicreports: View internal notes"
 
 def state_title(state_id):
     """The translated title of a state of the report workflow."""
-    title = api.portal.get_tool("portal_workflow").getTitleForStateOnType(state_id, "Report")
+    title = api.portal.get_tool("portal_workflow").getTitleForStateOnType(
+        state_id, "Report"
+    )
     return _(title)
 
 
@@ -34,7 +36,11 @@ class ReportView(DefaultView):
         return CHANNEL_TITLES.get(self.context.channel, self.context.channel)
 
     def office_title(self):
-        group = api.group.get(groupname=self.context.office) if self.context.office else None
+        group = (
+            api.group.get(groupname=self.context.office)
+            if self.context.office
+            else None
+        )
         return group.getProperty("title") or group.getId() if group else ""
 
     def can_see_reporter(self):
@@ -53,7 +59,10 @@ class ReportView(DefaultView):
         return [
             brain.getObject()
             for brain in api.content.find(
-                context=self.context, portal_type="Image", depth=1, sort_on="getObjPositionInParent"
+                context=self.context,
+                portal_type="Image",
+                depth=1,
+                sort_on="getObjPositionInParent",
             )
         ]
 

@@ -21,7 +21,9 @@ class ReportFolder(Container):
     # only in the BTree.
     _ordering = "unordered"
 
-    def _setObject(self, id, object, roles=None, user=None, set_owner=1, suppress_events=False):
+    def _setObject(
+        self, id, object, roles=None, user=None, set_owner=1, suppress_events=False
+    ):
         if suppress_events:
             return super()._setObject(id, object, roles, user, set_owner, True)
         # The same events as a plain folder, less ContainerModifiedEvent:

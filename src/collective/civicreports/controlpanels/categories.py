@@ -2,8 +2,8 @@
 
 from collective.civicreports import _
 from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import category_records
 from collective.civicreports.categories import CATEGORY_ID_RE
+from collective.civicreports.categories import category_records
 from collective.civicreports.categories import get_category
 from collective.civicreports.interfaces import ICategory
 from collective.civicreports.vocabularies.reports import KIND_TITLES
@@ -12,10 +12,10 @@ from plone.protect import CheckAuthenticator
 from plone.z3cform.layout import FormWrapper
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
-from z3c.form import button
-from z3c.form import form
 from types import SimpleNamespace
 from urllib.parse import urlencode
+from z3c.form import button
+from z3c.form import form
 from zope import schema
 from zope.interface import Invalid
 
@@ -34,7 +34,9 @@ def check_id(value):
 class ICategoryAdd(ICategory):
     id = schema.TextLine(
         title=_("Id"),
-        description=_("Short code used in addresses and by applications; it cannot change later."),
+        description=_(
+            "Short code used in addresses and by applications; it cannot change later."
+        ),
         required=True,
         constraint=check_id,
     )
@@ -65,7 +67,9 @@ class CategoriesView(BrowserView):
             if get_category(delete) is not None:
                 del records[delete]
                 IStatusMessage(self.request).add(_("Category deleted."))
-            return self.request.response.redirect(self.context.absolute_url() + "/" + LISTING)
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/" + LISTING
+            )
         return self.index()
 
 
@@ -103,7 +107,9 @@ class CategoryEditForm(AutoExtensibleForm, form.EditForm):
 
     @property
     def category_id(self):
-        return self.request.form.get("id") or self.request.form.get("form.widgets.id", "")
+        return self.request.form.get("id") or self.request.form.get(
+            "form.widgets.id", ""
+        )
 
     def getContent(self):
         category = get_category(self.category_id)

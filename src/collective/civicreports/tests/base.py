@@ -43,7 +43,9 @@ def payload(**overrides):
         "longitude": 9.11,
         "address": "Via Roma 12",
         "reporter": dict(PERSONAL),
-        "images": [{"filename": "buca.jpg", "content-type": "image/jpeg", "data": image_data()}],
+        "images": [
+            {"filename": "buca.jpg", "content-type": "image/jpeg", "data": image_data()}
+        ],
         "privacy_consent": True,
     }
     data.update(overrides)
@@ -56,7 +58,7 @@ def login_as(portal, name):
     # Local roles are cached on the request: a test that changes them and
     # asks again within the same request would read the old ones.
     annotations = IAnnotations(portal.REQUEST)
-    for key in [k for k in annotations.keys() if "borg.localrole" in str(k)]:
+    for key in [k for k in annotations if "borg.localrole" in str(k)]:
         del annotations[key]
     if name is None:
         logout()

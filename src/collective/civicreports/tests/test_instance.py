@@ -40,7 +40,10 @@ class InstanceTest(unittest.TestCase):
     def test_demo_accounts_log_in(self):
         for user in ("admin", "moderator", "roads", "waste", "citizen"):
             response = requests.post(
-                self.url + "/@login", json={"login": user, "password": user}, headers=JSON, timeout=30
+                self.url + "/@login",
+                json={"login": user, "password": user},
+                headers=JSON,
+                timeout=30,
             )
             self.assertEqual(response.status_code, 200, user)
             self.assertIn("token", response.json())
@@ -51,17 +54,30 @@ class InstanceTest(unittest.TestCase):
         self.assertIn('lang="it"', page)
 
     def test_report_path_with_mails(self):
-        response = requests.post(self.url + "/segnalazioni/@reports", json=payload(), headers=JSON, timeout=60)
+        response = requests.post(
+            self.url + "/segnalazioni/@reports",
+            json=payload(),
+            headers=JSON,
+            timeout=60,
+        )
         self.assertEqual(response.status_code, 201, response.text)
         report, number = response.json()["@id"], response.json()["tracking_number"]
         steps = [
             (("moderator", "moderator"), "approve", {}),
             (("moderator", "moderator"), "assign", {"comment": "Alla squadra"}),
-            (("roads", "roads"), "close", {"comment": "Buca chiusa con asfalto a freddo."}),
+            (
+                ("roads", "roads"),
+                "close",
+                {"comment": "Buca chiusa con asfalto a freddo."},
+            ),
         ]
         for auth, transition, data in steps:
             response = requests.post(
-                f"{report}/@workflow/{transition}", json=data, auth=auth, headers=JSON, timeout=60
+                f"{report}/@workflow/{transition}",
+                json=data,
+                auth=auth,
+                headers=JSON,
+                timeout=60,
             )
             self.assertEqual(response.status_code, 200, response.text)
         # submitted: reporter, office, URP; approved: reporter; assigned:
@@ -94,9 +110,17 @@ class InstanceTest(unittest.TestCase):
                     data = dict(session_data, title=f"Concorrenza {index}-{number}")
                     try:
                         response = session.post(
-                            self.url + "/segnalazioni/@reports", json=data, headers=JSON, timeout=120
+                            self.url + "/segnalazioni/@reports",
+                            json=data,
+                            headers=JSON,
+                            timeout=120,
                         )
-                        results.append((response.status_code, response.json().get("tracking_number")))
+                        results.append(
+                            (
+                                response.status_code,
+                                response.json().get("tracking_number"),
+                            )
+                        )
                     except (requests.RequestException, ValueError) as error:
                         results.append((repr(error), None))
             return results
@@ -120,16 +144,29 @@ class InstanceTest(unittest.TestCase):
         admin = ("admin", "admin")
         search = requests.get(
             self.url + "/@search",
-            params={"portal_type": "Report", "SearchableText": "Concorrenza", "b_size": 1},
+            params={
+                "portal_type": "Report",
+                "SearchableText": "Concorrenza",
+                "b_size": 1,
+            },
             auth=admin,
             headers=JSON,
             timeout=60,
         ).json()
         self.assertEqual(search["items_total"], CLIENTS * PER_CLIENT)
         for number in (numbers[0], numbers[-1]):
-            response = requests.get(f"{self.url}/segnalazioni/{number}", auth=admin, headers=JSON, timeout=30)
+            response = requests.get(
+                f"{self.url}/segnalazioni/{number}",
+                auth=admin,
+                headers=JSON,
+                timeout=30,
+            )
             self.assertEqual(response.json()["tracking_number"], number)
 
     def conflicts_in_log(self):
         log = self.layer["instance_var"] / "log" / "event.log"
-        return log.read_text(errors="replace").count("ConflictError") if log.exists() else 0
+        return (
+            log.read_text(errors="replace").count("ConflictError")
+            if log.exists()
+            else 0
+        )

@@ -48,7 +48,8 @@ class MailTest(unittest.TestCase):
         # The office mail is for staff: it has no reporter data.
         self.assertNotIn(PERSONAL["email"], body(to_office))
         self.assertEqual(
-            subject(mails["urp@comune.example.it"]), f"Report {number} waits for moderation"
+            subject(mails["urp@comune.example.it"]),
+            f"Report {number} waits for moderation",
         )
 
     def test_category_addresses(self):
@@ -63,23 +64,32 @@ class MailTest(unittest.TestCase):
         run_as(self.portal, "moderator", "approve", report)
         mails = self.sent()
         self.assertEqual(set(mails), {PERSONAL["email"]})
-        self.assertEqual(subject(mails[PERSONAL["email"]]), f"Your report {number} has been published")
+        self.assertEqual(
+            subject(mails[PERSONAL["email"]]),
+            f"Your report {number} has been published",
+        )
         self.assertIn(report.absolute_url(), body(mails[PERSONAL["email"]]))
 
         run_as(self.portal, "moderator", "assign", report, comment="Priorità alta")
         mails = self.sent()
         self.assertEqual(set(mails), {PERSONAL["email"], "strade@comune.example.it"})
-        self.assertEqual(subject(mails[PERSONAL["email"]]), f"Your report {number} has been assigned")
+        self.assertEqual(
+            subject(mails[PERSONAL["email"]]), f"Your report {number} has been assigned"
+        )
         self.assertIn("Ufficio Strade", body(mails[PERSONAL["email"]]))
         to_office = mails["strade@comune.example.it"]
-        self.assertEqual(subject(to_office), f"Report {number} assigned to Ufficio Strade")
+        self.assertEqual(
+            subject(to_office), f"Report {number} assigned to Ufficio Strade"
+        )
         self.assertIn("Priorità alta", body(to_office))
 
         report.answer = "Buca riparata il 20 novembre."
         run_as(self.portal, "roads", "close", report)
         mails = self.sent()
         self.assertEqual(set(mails), {PERSONAL["email"]})
-        self.assertEqual(subject(mails[PERSONAL["email"]]), f"Your report {number} has been closed")
+        self.assertEqual(
+            subject(mails[PERSONAL["email"]]), f"Your report {number} has been closed"
+        )
         self.assertIn("Buca riparata il 20 novembre.", body(mails[PERSONAL["email"]]))
 
     def test_reassignment_tells_the_new_office(self):
@@ -88,7 +98,9 @@ class MailTest(unittest.TestCase):
         run_as(self.portal, "moderator", "assign", report)
         self.sent()
         report.office = "office-waste"
-        run_as(self.portal, "moderator", "reassign", report, comment="Competenza ambiente")
+        run_as(
+            self.portal, "moderator", "reassign", report, comment="Competenza ambiente"
+        )
         mails = self.sent()
         self.assertIn("rifiuti@comune.example.it", mails)
         self.assertNotIn("strade@comune.example.it", mails)
@@ -106,19 +118,30 @@ class MailTest(unittest.TestCase):
     def test_rejection(self):
         report = submit(self.portal, user=None)
         self.sent()
-        run_as(self.portal, "moderator", "reject", report, comment="Segnalazione fuori competenza.")
+        run_as(
+            self.portal,
+            "moderator",
+            "reject",
+            report,
+            comment="Segnalazione fuori competenza.",
+        )
         mails = self.sent()
         self.assertEqual(set(mails), {PERSONAL["email"]})
         message = mails[PERSONAL["email"]]
         self.assertEqual(
-            subject(message), f"Your report {report.tracking_number} has not been accepted"
+            subject(message),
+            f"Your report {report.tracking_number} has not been accepted",
         )
         self.assertIn("Segnalazione fuori competenza.", body(message))
 
     def test_no_reporter_address_no_mail(self):
         # An operator may record a report without the citizen's e-mail.
-        report = submit(self.portal, user="moderator", reporter={"fullname": "Da telefono"})
-        self.assertEqual(set(self.sent()), {"strade@comune.example.it", "urp@comune.example.it"})
+        report = submit(
+            self.portal, user="moderator", reporter={"fullname": "Da telefono"}
+        )
+        self.assertEqual(
+            set(self.sent()), {"strade@comune.example.it", "urp@comune.example.it"}
+        )
         run_as(self.portal, "moderator", "approve", report)
         self.assertEqual(self.sent(), {})
 

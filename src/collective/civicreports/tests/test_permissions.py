@@ -20,7 +20,10 @@ MATRIX = {
     "submitted": {
         "View": PRIVATE,
         "Modify portal content": {"moderator", "admin"},
-        "transitions": {"moderator": {"approve", "reject"}, "admin": {"approve", "reject"}},
+        "transitions": {
+            "moderator": {"approve", "reject"},
+            "admin": {"approve", "reject"},
+        },
     },
     "approved": {
         "View": ALL,
@@ -39,7 +42,11 @@ MATRIX = {
     "closed": {
         "View": ALL,
         "Modify portal content": {"moderator", "roads", "admin"},
-        "transitions": {"moderator": {"reopen"}, "roads": {"reopen"}, "admin": {"reopen"}},
+        "transitions": {
+            "moderator": {"reopen"},
+            "roads": {"reopen"},
+            "admin": {"reopen"},
+        },
     },
     "rejected": {
         "View": PRIVATE,
@@ -63,7 +70,9 @@ class PermissionMatrixTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         login_as(self.portal, "admin")
-        api.user.create(username="other", email="other@example.org", password="secret-other-1")
+        api.user.create(
+            username="other", email="other@example.org", password="secret-other-1"
+        )
         self.reports = {}
         for state, path in PATHS.items():
             report = submit(self.portal, user="citizen", title=f"Report {state}")
@@ -95,7 +104,9 @@ class PermissionMatrixTest(unittest.TestCase):
             report = self.reports[state]
             for permission in ("View", "Modify portal content"):
                 allowed = {u for u in USERS if self.check(u, permission, report)}
-                self.assertEqual(allowed, expected[permission], f"{permission} in {state}")
+                self.assertEqual(
+                    allowed, expected[permission], f"{permission} in {state}"
+                )
             for user in USERS:
                 self.assertEqual(
                     self.transitions(user, report),
@@ -106,11 +117,15 @@ class PermissionMatrixTest(unittest.TestCase):
     def test_reporter_data_and_notes(self):
         for state, report in self.reports.items():
             allowed = {
-                u for u in USERS if self.check(u, "collective.civicreports: View reporter data", report)
+                u
+                for u in USERS
+                if self.check(u, "collective.civicreports: View reporter data", report)
             }
             self.assertEqual(allowed, PRIVATE, f"reporter data in {state}")
             allowed = {
-                u for u in USERS if self.check(u, "collective.civicreports: View internal notes", report)
+                u
+                for u in USERS
+                if self.check(u, "collective.civicreports: View internal notes", report)
             }
             self.assertEqual(allowed, STAFF, f"internal notes in {state}")
 
@@ -118,10 +133,10 @@ class PermissionMatrixTest(unittest.TestCase):
         report = self.reports["assigned"]
         self.assertFalse(self.check("waste", "Modify portal content", report))
         report.office = "office-waste"
-        from zope.lifecycleevent import Attributes
-        from zope.lifecycleevent import ObjectModifiedEvent
         from collective.civicreports.content.report import IReportSchema
         from zope.event import notify
+        from zope.lifecycleevent import Attributes
+        from zope.lifecycleevent import ObjectModifiedEvent
 
         notify(ObjectModifiedEvent(report, Attributes(IReportSchema, "office")))
         self.assertTrue(self.check("waste", "Modify portal content", report))
@@ -134,11 +149,15 @@ class PermissionMatrixTest(unittest.TestCase):
         photo = self.reports["submitted"]["photo-1.jpg"]
         self.assertFalse(self.check("anonymous", "View", photo))
         self.assertTrue(self.check("moderator", "View", photo))
-        self.assertTrue(self.check("anonymous", "View", self.reports["approved"]["photo-1.jpg"]))
+        self.assertTrue(
+            self.check("anonymous", "View", self.reports["approved"]["photo-1.jpg"])
+        )
 
     def test_citizen_cannot_add_to_a_report(self):
         for state in ("submitted", "approved"):
-            self.assertFalse(self.check("reporter", "Add portal content", self.reports[state]))
+            self.assertFalse(
+                self.check("reporter", "Add portal content", self.reports[state])
+            )
 
 
 class ConfidentialTest(unittest.TestCase):
@@ -147,7 +166,9 @@ class ConfidentialTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         login_as(self.portal, "admin")
-        api.user.create(username="other", email="other@example.org", password="secret-other-1")
+        api.user.create(
+            username="other", email="other@example.org", password="secret-other-1"
+        )
 
     def _make(self, path):
         report = submit(self.portal, user="citizen", title="Segnalazione riservata")
@@ -178,7 +199,12 @@ class ConfidentialTest(unittest.TestCase):
         return seen
 
     def test_never_public_in_any_state(self):
-        for path in ((), ("approve",), ("approve", "assign"), ("approve", "assign", "close")):
+        for path in (
+            (),
+            ("approve",),
+            ("approve", "assign"),
+            ("approve", "assign", "close"),
+        ):
             report = self._make(path)
             seen = self.visible_to(report)
             self.assertNotIn("anonymous", seen, path)

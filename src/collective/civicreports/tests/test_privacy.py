@@ -2,8 +2,8 @@
 and the reporter, on every route: pages, REST, search, catalog, history."""
 
 from collective.civicreports.testing import SERVER_TESTING
-from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import payload
+from collective.civicreports.tests.base import PERSONAL
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -14,7 +14,12 @@ import unittest
 
 
 ADMIN = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
-SECRETS = tuple(PERSONAL.values()) + ("Quagliarulo", "zebedeo", "carla.cittadina", "Carla Cittadina")
+SECRETS = tuple(PERSONAL.values()) + (
+    "Quagliarulo",
+    "zebedeo",
+    "carla.cittadina",
+    "Carla Cittadina",
+)
 NOTE = "Nota interna: richiamare il geometra"
 
 
@@ -24,7 +29,9 @@ class PrivacyTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         self.portal_url = self.portal.absolute_url()
-        api.user.create(username="other", email="other@example.org", password="other-secret-1")
+        api.user.create(
+            username="other", email="other@example.org", password="other-secret-1"
+        )
         transaction.commit()
         # One report by an anonymous citizen, one by a logged-in citizen,
         # both approved and assigned, with an internal note.
@@ -40,18 +47,29 @@ class PrivacyTest(unittest.TestCase):
             self.assertEqual(response.status_code, 201, response.text)
             url = response.json()["@id"]
             for transition in ("approve", "assign"):
-                self.request("POST", f"{url}/@workflow/{transition}", ("moderator", "moderator"), json={})
-            self.request("PATCH", url, ("moderator", "moderator"), json={"internal_notes": NOTE})
+                self.request(
+                    "POST",
+                    f"{url}/@workflow/{transition}",
+                    ("moderator", "moderator"),
+                    json={},
+                )
+            self.request(
+                "PATCH", url, ("moderator", "moderator"), json={"internal_notes": NOTE}
+            )
             self.urls.append(url)
 
     def request(self, method, url, auth=None, json_api=True, **kwargs):
         headers = {"Accept": "application/json"} if json_api else {}
-        response = requests.request(method, url, auth=auth, headers=headers, timeout=60, **kwargs)
+        response = requests.request(
+            method, url, auth=auth, headers=headers, timeout=60, **kwargs
+        )
         return response
 
     def assertClean(self, text, where):
         for secret in SECRETS + (NOTE,):
-            self.assertNotIn(secret.lower(), text.lower(), f"{secret!r} leaks in {where}")
+            self.assertNotIn(
+                secret.lower(), text.lower(), f"{secret!r} leaks in {where}"
+            )
 
     def routes(self, url):
         """Every way a user can ask about the report."""
@@ -60,22 +78,44 @@ class PrivacyTest(unittest.TestCase):
             ("page", url, False, {}),
             ("view", url + "/view", False, {}),
             ("folder page", self.portal_url + "/segnalazioni", False, {}),
-            ("search page", self.portal_url + "/@@search", False, {"SearchableText": number}),
+            (
+                "search page",
+                self.portal_url + "/@@search",
+                False,
+                {"SearchableText": number},
+            ),
             ("REST report", url, True, {}),
             ("REST folder", self.portal_url + "/segnalazioni", True, {}),
-            ("REST search", self.portal_url + "/@search", True, {"portal_type": "Report", "metadata_fields": "_all"}),
-            ("REST search, full objects", self.portal_url + "/@search", True, {"portal_type": "Report", "fullobjects": "1"}),
+            (
+                "REST search",
+                self.portal_url + "/@search",
+                True,
+                {"portal_type": "Report", "metadata_fields": "_all"},
+            ),
+            (
+                "REST search, full objects",
+                self.portal_url + "/@search",
+                True,
+                {"portal_type": "Report", "fullobjects": "1"},
+            ),
             ("REST workflow", url + "/@workflow", True, {}),
             ("REST history", url + "/@history", True, {}),
             ("REST photo", url + "/photo-1.jpg", True, {}),
         ]
 
     def test_anonymous_and_other_citizens_see_no_personal_data(self):
-        for auth, who in ((None, "anonymous"), (("other", "other-secret-1"), "another citizen")):
+        for auth, who in (
+            (None, "anonymous"),
+            (("other", "other-secret-1"), "another citizen"),
+        ):
             for url in self.urls:
                 for name, route, json_api, params in self.routes(url):
-                    response = self.request("GET", route, auth, json_api=json_api, params=params)
-                    self.assertIn(response.status_code, (200, 401, 403), f"{name} for {who}")
+                    response = self.request(
+                        "GET", route, auth, json_api=json_api, params=params
+                    )
+                    self.assertIn(
+                        response.status_code, (200, 401, 403), f"{name} for {who}"
+                    )
                     self.assertClean(response.text, f"{name} for {who}")
                 # The report itself is public: the check above read it.
                 self.assertEqual(self.request("GET", url, auth).status_code, 200)
@@ -83,14 +123,19 @@ class PrivacyTest(unittest.TestCase):
     def test_other_office_sees_no_personal_data(self):
         for url in self.urls:
             for name, route, json_api, params in self.routes(url):
-                response = self.request("GET", route, ("waste", "waste"), json_api=json_api, params=params)
+                response = self.request(
+                    "GET", route, ("waste", "waste"), json_api=json_api, params=params
+                )
                 self.assertClean(response.text, f"{name} for another office")
 
     def test_search_by_personal_data_finds_nothing(self):
         for auth in (None, ("moderator", "moderator"), ADMIN):
             for secret in ("Quagliarulo", PERSONAL["fiscal_code"], PERSONAL["phone"]):
                 response = self.request(
-                    "GET", self.portal_url + "/@search", auth, params={"SearchableText": secret}
+                    "GET",
+                    self.portal_url + "/@search",
+                    auth,
+                    params={"SearchableText": secret},
                 )
                 self.assertEqual(response.json()["items_total"], 0, secret)
 
@@ -117,4 +162,9 @@ class PrivacyTest(unittest.TestCase):
         data = self.request("GET", citizen_report, ("citizen", "citizen")).json()
         self.assertEqual(data["reporter_email"], "carla.cittadina@example.org")
         self.assertNotIn("internal_notes", data)
-        self.assertNotIn(NOTE, self.request("GET", citizen_report, ("citizen", "citizen"), json_api=False).text)
+        self.assertNotIn(
+            NOTE,
+            self.request(
+                "GET", citizen_report, ("citizen", "citizen"), json_api=False
+            ).text,
+        )

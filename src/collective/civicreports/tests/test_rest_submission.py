@@ -82,7 +82,9 @@ class SubmissionTest(RestCase):
         self.assertIn("Owner", report.get_local_roles_for_userid("citizen"))
         response = self.http("GET", response.json()["@id"], auth=("citizen", "citizen"))
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json()["reporter_email"], "carla.cittadina@example.org")
+        self.assertEqual(
+            response.json()["reporter_email"], "carla.cittadina@example.org"
+        )
 
     def test_category_closed_to_anonymous_users(self):
         before = self.count()
@@ -94,7 +96,9 @@ class SubmissionTest(RestCase):
         self.assertEqual(response.status_code, 201, response.text)
 
     def test_operator_records_the_channel(self):
-        data = payload(channel="phone", privacy_consent=None, reporter={"fullname": "Anna Bianchi"})
+        data = payload(
+            channel="phone", privacy_consent=None, reporter={"fullname": "Anna Bianchi"}
+        )
         response = self.post(data, auth=("moderator", "moderator"))
         self.assertEqual(response.status_code, 201, response.text)
         report = self.portal["segnalazioni"][response.json()["tracking_number"]]
@@ -116,11 +120,22 @@ BAD_INPUT = [
     ("no consent", {"privacy_consent": False}, "privacy_consent"),
     ("consent as a string", {"privacy_consent": "yes"}, "privacy_consent"),
     ("no e-mail", {"reporter": {"fullname": "Mario Rossi"}}, "reporter.email"),
-    ("bad e-mail", {"reporter": {"fullname": "Mario", "email": "mario@"}}, "reporter.email"),
+    (
+        "bad e-mail",
+        {"reporter": {"fullname": "Mario", "email": "mario@"}},
+        "reporter.email",
+    ),
     ("no name", {"reporter": {"email": "mario@example.org"}}, "reporter.fullname"),
     (
         "bad fiscal code",
-        {"reporter": dict(PERSONAL, fiscal_code=PERSONAL["fiscal_code"][:15] + "Z" if PERSONAL["fiscal_code"][15] != "Z" else PERSONAL["fiscal_code"][:15] + "A")},
+        {
+            "reporter": dict(
+                PERSONAL,
+                fiscal_code=PERSONAL["fiscal_code"][:15] + "Z"
+                if PERSONAL["fiscal_code"][15] != "Z"
+                else PERSONAL["fiscal_code"][:15] + "A",
+            )
+        },
         "reporter.fiscal_code",
     ),
     ("latitude out of range", {"latitude": 91, "longitude": 9.1}, "latitude"),
@@ -130,7 +145,14 @@ BAD_INPUT = [
     ("outside the territory", {"latitude": 45.46, "longitude": 9.19}, "latitude"),
     (
         "not an image",
-        {"images": [{"filename": "x.jpg", "data": base64.b64encode(b"not an image").decode()}]},
+        {
+            "images": [
+                {
+                    "filename": "x.jpg",
+                    "data": base64.b64encode(b"not an image").decode(),
+                }
+            ]
+        },
         "images",
     ),
     ("not base64", {"images": [{"filename": "x.jpg", "data": "***"}]}, "images"),
@@ -183,7 +205,10 @@ class BadInputTest(RestCase):
             timeout=30,
         )
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(response.json()["error"]["message"], "Indicare l'oggetto della segnalazione.")
+        self.assertEqual(
+            response.json()["error"]["message"],
+            "Indicare l'oggetto della segnalazione.",
+        )
 
 
 class StaffEndpointsTest(RestCase):
@@ -193,21 +218,37 @@ class StaffEndpointsTest(RestCase):
     def test_full_path_over_rest(self):
         url = self.submitted()
         moderator = ("moderator", "moderator")
-        response = self.http("POST", url + "/@workflow/approve", auth=moderator, json={"comment": "ok"})
+        response = self.http(
+            "POST", url + "/@workflow/approve", auth=moderator, json={"comment": "ok"}
+        )
         self.assertEqual(response.status_code, 200, response.text)
-        response = self.http("PATCH", url, auth=moderator, json={"office": "office-green"})
+        response = self.http(
+            "PATCH", url, auth=moderator, json={"office": "office-green"}
+        )
         self.assertEqual(response.status_code, 204, response.text)
-        response = self.http("POST", url + "/@workflow/assign", auth=moderator, json={"comment": "Verde"})
+        response = self.http(
+            "POST", url + "/@workflow/assign", auth=moderator, json={"comment": "Verde"}
+        )
         self.assertEqual(response.json()["review_state"], "assigned")
-        report = self.portal.unrestrictedTraverse(url.replace(self.portal_url + "/", ""))
+        report = self.portal.unrestrictedTraverse(
+            url.replace(self.portal_url + "/", "")
+        )
         self.assertIn("ReportOffice", report.get_local_roles_for_userid("office-green"))
-        self.assertNotIn("ReportOffice", report.get_local_roles_for_userid("office-roads"))
+        self.assertNotIn(
+            "ReportOffice", report.get_local_roles_for_userid("office-roads")
+        )
         # Roads is no longer in charge; green is.
-        response = self.http("PATCH", url, auth=("roads", "roads"), json={"answer": "x"})
+        response = self.http(
+            "PATCH", url, auth=("roads", "roads"), json={"answer": "x"}
+        )
         self.assertIn(response.status_code, (401, 403))
-        response = self.http("PATCH", url, auth=("green", "green"), json={"answer": "Potatura fatta."})
+        response = self.http(
+            "PATCH", url, auth=("green", "green"), json={"answer": "Potatura fatta."}
+        )
         self.assertEqual(response.status_code, 204, response.text)
-        response = self.http("POST", url + "/@workflow/close", auth=("green", "green"), json={})
+        response = self.http(
+            "POST", url + "/@workflow/close", auth=("green", "green"), json={}
+        )
         self.assertEqual(response.json()["review_state"], "closed")
         public = self.http("GET", url).json()
         self.assertEqual(public["answer"], "Potatura fatta.")
@@ -215,17 +256,29 @@ class StaffEndpointsTest(RestCase):
 
     def test_citizens_cannot_change_a_report(self):
         url = self.post(payload(reporter={}), auth=("citizen", "citizen")).json()["@id"]
-        for data in ({"title": "Altro"}, {"answer": "x"}, {"office": "office-waste"}, {"confidential": True}):
+        for data in (
+            {"title": "Altro"},
+            {"answer": "x"},
+            {"office": "office-waste"},
+            {"confidential": True},
+        ):
             response = self.http("PATCH", url, auth=("citizen", "citizen"), json=data)
             self.assertIn(response.status_code, (401, 403), data)
-        response = self.http("POST", url + "/@workflow/approve", auth=("citizen", "citizen"), json={})
+        response = self.http(
+            "POST", url + "/@workflow/approve", auth=("citizen", "citizen"), json={}
+        )
         self.assertIn(response.status_code, (400, 401, 403))
         transaction.begin()
-        self.assertEqual(api.content.get_state(self.portal["segnalazioni"][url.rsplit("/", 1)[1]]), "submitted")
+        self.assertEqual(
+            api.content.get_state(self.portal["segnalazioni"][url.rsplit("/", 1)[1]]),
+            "submitted",
+        )
 
     def test_office_cannot_approve(self):
         url = self.submitted()
-        response = self.http("POST", url + "/@workflow/approve", auth=("roads", "roads"), json={})
+        response = self.http(
+            "POST", url + "/@workflow/approve", auth=("roads", "roads"), json={}
+        )
         self.assertNotEqual(response.status_code, 200)
 
     def test_moderator_sets_confidential(self):
@@ -236,7 +289,9 @@ class StaffEndpointsTest(RestCase):
         response = self.http("PATCH", url, auth=moderator, json={"confidential": True})
         self.assertEqual(response.status_code, 204, response.text)
         self.assertEqual(self.http("GET", url).status_code, 401)
-        search = self.http("GET", self.portal_url + "/@search", params={"portal_type": "Report"}).json()
+        search = self.http(
+            "GET", self.portal_url + "/@search", params={"portal_type": "Report"}
+        ).json()
         self.assertNotIn(url, [item["@id"] for item in search["items"]])
 
     def test_report_cannot_be_added_bypassing_the_service(self):

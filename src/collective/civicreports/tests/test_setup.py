@@ -13,7 +13,6 @@ class TestInstall(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.installer = api.portal.get_tool("portal_quickinstaller") if False else None
 
     def test_installed(self):
         from Products.CMFPlone.utils import get_installer
@@ -47,9 +46,74 @@ class TestInstall(unittest.TestCase):
             ["approve", "assign", "close", "reassign", "reject", "reopen"],
         )
 
+    def test_mail_rules(self):
+        from plone.contentrules.engine.interfaces import IRuleStorage
+        from zope.component import getUtility
+
+        rules = getUtility(IRuleStorage)
+        ours = sorted(k for k in rules if k.startswith("civicreports-"))
+        self.assertEqual(len(ours), 8)
+        for key in ours:
+            self.assertTrue(rules[key].enabled)
+            self.assertEqual(type(rules[key].actions[0]).__name__, "MailAction")
+        # Assigned at the site root, so that they apply to every report folder.
+        from plone.contentrules.engine.interfaces import IRuleAssignmentManager
+
+        self.assertEqual(sorted(IRuleAssignmentManager(self.portal)), ours)
+
+    def test_catalog_has_no_personal_columns(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        for column in catalog.schema():
+            self.assertNotIn("reporter", column.lower())
+
     def test_demo_folder(self):
         folder = self.portal["segnalazioni"]
         self.assertEqual(folder.portal_type, "ReportFolder")
         self.assertIn(
             "ReportModerator", folder.get_local_roles_for_userid("moderators")
         )
+
+
+class TestUninstall(unittest.TestCase):
+    layer = INTEGRATION_TESTING
+
+    def setUp(self):
+        from Products.CMFPlone.utils import get_installer
+
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.installer = get_installer(self.portal, self.layer["request"])
+        self.installer.uninstall_product("collective.civicreports")
+
+    def test_product_uninstalled(self):
+        self.assertFalse(self.installer.is_product_installed("collective.civicreports"))
+
+    def test_browserlayer_removed(self):
+        self.assertNotIn(ICivicReportsLayer, registered_layers())
+
+    def test_rules_removed(self):
+        from plone.contentrules.engine.interfaces import IRuleStorage
+        from zope.component import getUtility
+
+        self.assertEqual(
+            [k for k in getUtility(IRuleStorage) if k.startswith("civicreports-")], []
+        )
+
+    def test_workflow_and_types_removed(self):
+        self.assertNotIn(
+            "civicreport_workflow", api.portal.get_tool("portal_workflow").objectIds()
+        )
+        self.assertNotIn("Report", api.portal.get_tool("portal_types").objectIds())
+
+    def test_settings_removed(self):
+        self.assertIsNone(
+            api.portal.get_registry_record(
+                "collective.civicreports.moderators_group", default=None
+            )
+        )
+
+    def test_tracking_counter_kept(self):
+        # Numbers must never be reused, not even after a reinstall.
+        from collective.civicreports.tracking import get_counter
+
+        self.assertIsNotNone(get_counter(self.portal))

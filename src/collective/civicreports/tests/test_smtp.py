@@ -21,7 +21,12 @@ class SmtpTest(unittest.TestCase):
 
     def call(self, method, url, auth=None, json=None):
         response = requests.request(
-            method, url, auth=auth, json=json, headers={"Accept": "application/json"}, timeout=60
+            method,
+            url,
+            auth=auth,
+            json=json,
+            headers={"Accept": "application/json"},
+            timeout=60,
         )
         self.assertLess(response.status_code, 300, response.text)
         return response
@@ -33,27 +38,38 @@ class SmtpTest(unittest.TestCase):
             time.sleep(0.05)
         messages = self.sink.messages()
         self.sink.clear()
-        self.assertEqual(len(messages), expected, [m["X-Envelope-To"] for m in messages])
+        self.assertEqual(
+            len(messages), expected, [m["X-Envelope-To"] for m in messages]
+        )
         return {m["X-Envelope-To"]: m for m in messages}
 
     def test_lifecycle_mails(self):
         response = self.call("POST", self.folder_url + "/@reports", json=payload())
         url, number = response.json()["@id"], response.json()["tracking_number"]
         mails = self.mails(3)
-        self.assertEqual(decoded_subject(mails[PERSONAL["email"]]), f"Report {number} received")
+        self.assertEqual(
+            decoded_subject(mails[PERSONAL["email"]]), f"Report {number} received"
+        )
         self.assertIn(number, body(mails[PERSONAL["email"]]))
         self.assertEqual(
-            decoded_subject(mails["strade@comune.example.it"]), f"New report {number}: Dissesto stradale"
+            decoded_subject(mails["strade@comune.example.it"]),
+            f"New report {number}: Dissesto stradale",
         )
         self.assertEqual(
-            decoded_subject(mails["urp@comune.example.it"]), f"Report {number} waits for moderation"
+            decoded_subject(mails["urp@comune.example.it"]),
+            f"Report {number} waits for moderation",
         )
-        self.assertEqual(mails[PERSONAL["email"]]["From"], "Comune di Esempio <urp@comune.example.it>")
+        self.assertEqual(
+            mails[PERSONAL["email"]]["From"],
+            "Comune di Esempio <urp@comune.example.it>",
+        )
 
         moderator = ("moderator", "moderator")
         self.call("POST", url + "/@workflow/approve", moderator, {})
         mail = self.mails(1)[PERSONAL["email"]]
-        self.assertEqual(decoded_subject(mail), f"Your report {number} has been published")
+        self.assertEqual(
+            decoded_subject(mail), f"Your report {number} has been published"
+        )
         self.assertIn(url, body(mail))
 
         self.call("POST", url + "/@workflow/assign", moderator, {"comment": "Urgente"})
@@ -68,9 +84,16 @@ class SmtpTest(unittest.TestCase):
         self.assertIn("Riparata.", body(mail))
 
     def test_rejection_mail(self):
-        url = self.call("POST", self.folder_url + "/@reports", json=payload()).json()["@id"]
+        url = self.call("POST", self.folder_url + "/@reports", json=payload()).json()[
+            "@id"
+        ]
         self.mails(3)
-        self.call("POST", url + "/@workflow/reject", ("moderator", "moderator"), {"comment": "Doppione."})
+        self.call(
+            "POST",
+            url + "/@workflow/reject",
+            ("moderator", "moderator"),
+            {"comment": "Doppione."},
+        )
         mail = self.mails(1)[PERSONAL["email"]]
         self.assertIn("has not been accepted", decoded_subject(mail))
         self.assertIn("Doppione.", body(mail))

@@ -64,7 +64,12 @@ def active(context):
 @provider(IVocabularyFactory)
 def offices(context):
     """The user groups an office can be, but the built-in ones."""
-    builtin = {"Administrators", "Site Administrators", "Reviewers", "AuthenticatedUsers"}
+    builtin = {
+        "Administrators",
+        "Site Administrators",
+        "Reviewers",
+        "AuthenticatedUsers",
+    }
     terms = []
     for group in api.group.get_groups():
         group_id = group.getId()
