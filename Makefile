@@ -78,7 +78,11 @@ lint: install ## Check formatting and style
 
 .PHONY: i18n
 i18n: install ## Rebuild the .pot and merge it into the .po catalogs
+	$(BIN)/pip install -q -c constraints.txt i18ndude
 	$(BIN)/python scripts/i18n.py
+
+versions.cfg: constraints.txt scripts/versions_cfg.py ## Regenerate buildout's versions from constraints.txt
+	$(PYTHON) scripts/versions_cfg.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv (keeps var/, the demo data)

@@ -68,6 +68,13 @@ def login_as(portal, name):
         login(portal, name)
 
 
+def create_other_citizen():
+    """A registered citizen who did not make the reports of the test."""
+    return api.user.create(
+        username="other", email="other@example.org", password="other-secret-1"
+    )
+
+
 def submit(portal, user=None, **overrides):
     """Create a report as ``user`` (None: anonymous) the way the REST
     service does; returns it."""

@@ -2,6 +2,7 @@
 user, and the confidential flag."""
 
 from collective.civicreports.testing import INTEGRATION_TESTING
+from collective.civicreports.tests.base import create_other_citizen
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
@@ -70,9 +71,7 @@ class PermissionMatrixTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         login_as(self.portal, "admin")
-        api.user.create(
-            username="other", email="other@example.org", password="secret-other-1"
-        )
+        create_other_citizen()
         self.reports = {}
         for state, path in PATHS.items():
             report = submit(self.portal, user="citizen", title=f"Report {state}")
@@ -166,9 +165,7 @@ class ConfidentialTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         login_as(self.portal, "admin")
-        api.user.create(
-            username="other", email="other@example.org", password="secret-other-1"
-        )
+        create_other_citizen()
 
     def _make(self, path):
         report = submit(self.portal, user="citizen", title="Segnalazione riservata")

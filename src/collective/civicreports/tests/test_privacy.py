@@ -2,6 +2,7 @@
 and the reporter, on every route: pages, REST, search, catalog, history."""
 
 from collective.civicreports.testing import SERVER_TESTING
+from collective.civicreports.tests.base import create_other_citizen
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
 from plone import api
@@ -29,9 +30,7 @@ class PrivacyTest(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         self.portal_url = self.portal.absolute_url()
-        api.user.create(
-            username="other", email="other@example.org", password="other-secret-1"
-        )
+        create_other_citizen()
         transaction.commit()
         # One report by an anonymous citizen, one by a logged-in citizen,
         # both approved and assigned, with an internal note.

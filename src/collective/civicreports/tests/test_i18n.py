@@ -1,0 +1,56 @@
+"""Every message has its Italian translation, with the same placeholders."""
+
+from pathlib import Path
+from pythongettext.msgfmt import Msgfmt
+
+import gettext
+import io
+import re
+import unittest
+
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
+
+
+def catalog(path):
+    data = Msgfmt(str(path)).get()
+    return gettext.GNUTranslations(io.BytesIO(data))._catalog
+
+
+def template_ids():
+    text = (LOCALES / "collective.civicreports.pot").read_text(encoding="utf-8")
+    ids = []
+    for block in text.split("\n\n"):
+        match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if match:
+            parts = re.findall(r'"(.*)"', match.group(1))
+            msgid = (
+                "".join(parts)
+                .encode()
+                .decode("unicode_escape")
+                .encode("latin-1")
+                .decode("utf-8")
+            )
+            if msgid:
+                ids.append(msgid)
+    return ids
+
+
+class TranslationsTest(unittest.TestCase):
+    def test_italian_is_complete(self):
+        italian = catalog(LOCALES / "it" / "LC_MESSAGES" / "collective.civicreports.po")
+        ids = template_ids()
+        self.assertGreater(len(ids), 150)
+        missing = [msgid for msgid in ids if not italian.get(msgid)]
+        self.assertEqual(missing, [])
+        for msgid in ids:
+            self.assertEqual(
+                sorted(PLACEHOLDER.findall(msgid)),
+                sorted(PLACEHOLDER.findall(italian[msgid])),
+                msgid,
+            )
+
+    def test_english_catalog_exists(self):
+        english = catalog(LOCALES / "en" / "LC_MESSAGES" / "collective.civicreports.po")
+        self.assertIsInstance(english, dict)
