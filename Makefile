@@ -62,7 +62,7 @@ start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(
 
 .PHONY: test
 test: install system-packages ## Install what the tests need and run them all
-	$(BIN)/zope-testrunner --test-path src --all -vc $(TESTOPTS)
+	$(BIN)/zope-testrunner --test-path src --all -v $(TESTOPTS)
 
 .PHONY: format
 format: install ## Format the code

@@ -1,5 +1,5 @@
 from pathlib import Path
-from setuptools import find_packages
+from setuptools import find_namespace_packages
 from setuptools import setup
 
 
@@ -27,8 +27,7 @@ setup(
     ],
     keywords="Plone citizen reports segnalazioni municipality e-government",
     license="GPL version 2",
-    packages=find_packages("src"),
-    namespace_packages=["collective"],
+    packages=find_namespace_packages("src", include=["collective.*"]),
     package_dir={"": "src"},
     include_package_data=True,
     zip_safe=False,

@@ -4,6 +4,7 @@ from collective.civicreports.categories import get_category
 from plone import api
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 from Products.CMFCore.utils import getToolByName
+from zope.container.interfaces import IContainerModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
 import logging
@@ -54,7 +55,8 @@ def _changed_fields(event):
 
 
 def report_modified(report, event):
-    if IObjectAddedEvent.providedBy(event):
+    # Adding the report, or a photo to it, changes nobody's access.
+    if IObjectAddedEvent.providedBy(event) or IContainerModifiedEvent.providedBy(event):
         return
     changed = _changed_fields(event)
     # An event without descriptions may have changed anything.
