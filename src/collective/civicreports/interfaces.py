@@ -97,6 +97,68 @@ class ICivicReportsSettings(Interface):
         default="moderators",
     )
 
+    map_center_latitude = schema.Float(
+        title=_("Map centre: latitude"), required=True, default=39.2238
+    )
+    map_center_longitude = schema.Float(
+        title=_("Map centre: longitude"), required=True, default=9.1217
+    )
+    map_zoom = schema.Int(
+        title=_("Map zoom"), required=True, default=13, min=1, max=19
+    )
+    tile_url = schema.TextLine(
+        title=_("Map tiles URL"),
+        description=_("A Leaflet tile URL template, with {z}, {x} and {y}."),
+        required=True,
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    )
+    tile_attribution = schema.TextLine(
+        title=_("Map tiles attribution"),
+        required=True,
+        default="© OpenStreetMap contributors",
+    )
+    geocoder_url = schema.TextLine(
+        title=_("Address search (geocoder) URL"),
+        description=_(
+            "A Nominatim-compatible search URL; the address is appended as the "
+            "q parameter. Empty turns the address search off."
+        ),
+        required=False,
+        default="https://nominatim.openstreetmap.org/search",
+    )
+    photo_max_count = schema.Int(
+        title=_("Photos per report"), required=True, default=5, min=0, max=10
+    )
+    photo_max_megabytes = schema.Int(
+        title=_("Largest photo (MB)"), required=True, default=10, min=1, max=50
+    )
+    nearby_distance = schema.Int(
+        title=_("Distance of similar reports (metres)"),
+        description=_(
+            "Before sending, citizens see the open public reports of the same "
+            "category within this distance."
+        ),
+        required=True,
+        default=200,
+        min=0,
+    )
+    anonymous_rate_limit = schema.Int(
+        title=_("Reports per hour from one address"),
+        description=_("For anonymous citizens; 0 means no limit."),
+        required=True,
+        default=5,
+        min=0,
+    )
+    confirm_anonymous_email = schema.Bool(
+        title=_("Anonymous citizens confirm their e-mail"),
+        description=_(
+            "The report reaches the moderators only after the citizen follows "
+            "the link sent to their address."
+        ),
+        required=False,
+        default=False,
+    )
+
     territory = schema.Text(
         title=_("Municipal territory"),
         description=_(

@@ -1,5 +1,5 @@
-from collective.civicreports import _
 from collective.civicreports.categories import get_category
+from collective.civicreports.timeline import state_title
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
@@ -9,14 +9,6 @@ from Products.Five.browser import BrowserView
 
 VIEW_REPORTER = "collective.civicreports: View reporter data"
 VIEW_NOTES = "collective.civicreports: View internal notes"
-
-
-def state_title(state_id):
-    """The translated title of a state of the report workflow."""
-    title = api.portal.get_tool("portal_workflow").getTitleForStateOnType(
-        state_id, "Report"
-    )
-    return _(title)
 
 
 class ReportView(DefaultView):

@@ -1,0 +1,50 @@
+"""Catalog queries for the public views of reports."""
+
+from DateTime import DateTime
+
+
+PUBLIC_STATES = ("approved", "assigned", "closed")
+OPEN_STATES = ("approved", "assigned")
+
+
+def public_query(folder, category=None, kind=None, state=None, text=None, start=None, end=None):
+    """A catalog query for the public reports of a folder with the filters
+    of the public list. Unknown or empty filters are ignored."""
+    query = {
+        "portal_type": "Report",
+        "path": "/".join(folder.getPhysicalPath()),
+        "review_state": state if state in PUBLIC_STATES else list(PUBLIC_STATES),
+        "report_confidential": False,
+        "sort_on": "created",
+        "sort_order": "descending",
+    }
+    if category:
+        query["report_category"] = category
+    if kind:
+        query["report_kind"] = kind
+    if text:
+        query["SearchableText"] = text
+    dates = _date_range(start, end)
+    if dates:
+        query["created"] = dates
+    return query
+
+
+def _date(value, end_of_day=False):
+    try:
+        date = DateTime(value)
+    except Exception:
+        return None
+    return date.latestTime() if end_of_day else date.earliestTime()
+
+
+def _date_range(start, end):
+    start = _date(start) if start else None
+    end = _date(end, end_of_day=True) if end else None
+    if start and end:
+        return {"query": (start, end), "range": "min:max"}
+    if start:
+        return {"query": start, "range": "min"}
+    if end:
+        return {"query": end, "range": "max"}
+    return None
