@@ -25,6 +25,28 @@ $(VENV)/.installed: $(BIN)/python setup.py constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[test]" ruff zpretty
 	touch $@
 
+# Leaflet and its clustering plugin, from npm (package-lock.json), copied
+# where Plone serves them; axe-core stays in node_modules for the tests.
+STATIC := src/collective/civicreports/browser/static
+VENDOR := $(STATIC)/vendor
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	touch $@
+
+.PHONY: assets
+assets: $(VENDOR)/.installed ## Install the front-end libraries (npm)
+
 .PHONY: system-packages
 system-packages: ## Install the Debian packages the tests need, where missing
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -36,7 +58,7 @@ system-packages: ## Install the Debian packages the tests need, where missing
 	fi
 
 .PHONY: install
-install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
+install: $(VENV)/.installed $(VENDOR)/.installed ## Create the virtualenv, install the pinned packages and the front-end libraries
 
 $(VAR)/instance/zope.conf $(VAR)/instance/zope.ini: scripts/instance.py Makefile
 	$(BIN)/python scripts/instance.py $(VAR) $(PORT)

@@ -103,9 +103,7 @@ class ICivicReportsSettings(Interface):
     map_center_longitude = schema.Float(
         title=_("Map centre: longitude"), required=True, default=9.1217
     )
-    map_zoom = schema.Int(
-        title=_("Map zoom"), required=True, default=13, min=1, max=19
-    )
+    map_zoom = schema.Int(title=_("Map zoom"), required=True, default=13, min=1, max=19)
     tile_url = schema.TextLine(
         title=_("Map tiles URL"),
         description=_("A Leaflet tile URL template, with {z}, {x} and {y}."),

@@ -7,7 +7,9 @@ PUBLIC_STATES = ("approved", "assigned", "closed")
 OPEN_STATES = ("approved", "assigned")
 
 
-def public_query(folder, category=None, kind=None, state=None, text=None, start=None, end=None):
+def public_query(
+    folder, category=None, kind=None, state=None, text=None, start=None, end=None
+):
     """A catalog query for the public reports of a folder with the filters
     of the public list. Unknown or empty filters are ignored."""
     query = {

@@ -5,9 +5,13 @@ rules, and the messages, are the same everywhere.
 """
 
 from collective.civicreports import _
+from collective.civicreports import engagement
 from collective.civicreports import geo
 from collective.civicreports import tracking
 from collective.civicreports.categories import get_category
+from collective.civicreports.photos import PhotoError
+from collective.civicreports.photos import process_photo
+from collective.civicreports.settings import setting
 from collective.civicreports.validators import is_valid_email
 from collective.civicreports.validators import is_valid_fiscal_code
 from collective.civicreports.validators import is_valid_latitude
@@ -15,9 +19,6 @@ from collective.civicreports.validators import is_valid_longitude
 from collective.civicreports.validators import normalize_fiscal_code
 from dataclasses import dataclass
 from dataclasses import field
-from io import BytesIO
-from PIL import Image
-from PIL import UnidentifiedImageError
 from plone import api
 from plone.dexterity.utils import createContent
 from plone.formwidget.geolocation.geolocation import Geolocation
@@ -34,9 +35,6 @@ import transaction
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10000
-MAX_IMAGES = 10
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 STAFF_PERMISSION = "collective.civicreports: Moderate reports"
 
 
@@ -46,12 +44,6 @@ class SubmissionError(Exception):
     def __init__(self, errors):
         super().__init__(errors)
         self.errors = errors
-
-
-@dataclass
-class Photo:
-    data: bytes
-    extension: str
 
 
 @dataclass
@@ -88,24 +80,17 @@ def _coordinate(value):
     return "invalid"
 
 
-def _photo(item):
+def _photo(item, max_bytes):
     if not isinstance(item, dict) or not isinstance(item.get("data"), str):
         return None, _("Each image needs its data, encoded in base64.")
     try:
         raw = base64.b64decode(item["data"], validate=True)
     except (binascii.Error, ValueError):
         return None, _("An image is not valid base64.")
-    if len(raw) > MAX_IMAGE_BYTES:
-        return None, _("An image is larger than 10 MB.")
     try:
-        with Image.open(BytesIO(raw)) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None, _("A file sent as an image is not an image.")
-    if kind not in IMAGE_FORMATS:
-        return None, _("Images must be JPEG, PNG, GIF or WebP.")
-    return Photo(raw, IMAGE_FORMATS[kind]), None
+        return process_photo(raw, max_bytes), None
+    except PhotoError as error:
+        return None, error.message
 
 
 def is_staff(context):
@@ -153,6 +138,16 @@ def validate(context, data):
 
     lat, lon = _coordinate(data.get("latitude")), _coordinate(data.get("longitude"))
     address = _text(data, "address")
+    if (
+        category is not None
+        and category.within_territory
+        and lat is None
+        and lon is None
+        and not address
+    ):
+        errors.append(
+            ("address", _("Give the place: an address, or a point on the map."))
+        )
     if (lat is None) != (lon is None):
         errors.append(("latitude", _("Give both latitude and longitude, or neither.")))
     elif lat is not None:
@@ -195,13 +190,17 @@ def validate(context, data):
 
     images = data.get("images") or []
     photos = []
+    max_count = setting("photo_max_count")
+    max_bytes = setting("photo_max_megabytes") * 1024 * 1024
     if not isinstance(images, list):
         errors.append(("images", _("Images must be a list.")))
-    elif len(images) > MAX_IMAGES:
-        errors.append(("images", _("Send at most 10 images.")))
+    elif len(images) > max_count:
+        errors.append(
+            ("images", _("Send at most ${count} images.", mapping={"count": max_count}))
+        )
     else:
         for item in images:
-            photo, error = _photo(item)
+            photo, error = _photo(item, max_bytes)
             if error:
                 errors.append(("images", error))
                 break
@@ -286,6 +285,8 @@ def create_report(folder, submission, number=None):
         reporter_fiscal_code=submission.fiscal_code or None,
     )
     report.tracking_number = number
+    # Before it is added: the first mail carries the reporter's private link.
+    engagement.prepare(report)
     if submission.latitude is not None:
         report.geolocation = Geolocation(submission.latitude, submission.longitude)
     report = _add(folder, report)
@@ -295,7 +296,9 @@ def create_report(folder, submission, number=None):
             "Image",
             id=name,
             title=api.portal.translate(_("Photo ${number}", mapping={"number": index})),
-            image=NamedBlobImage(data=photo.data, filename=name),
+            image=NamedBlobImage(
+                data=photo.data, filename=name, contentType=photo.content_type
+            ),
         )
         _add(report, image)
     report.reindexObject()
@@ -311,12 +314,13 @@ _SUBMISSIONS = threading.Lock()
 ATTEMPTS = 10
 
 
-def create_and_commit(folder, submission):
+def create_and_commit(folder, submission, also=None):
     """Create the report and commit it at once; returns the report.
 
     Conflicts with other writers (a moderator, another Zope process) are
     retried here, keeping the tracking number, so the citizen never sees
-    one and no number is wasted.
+    one and no number is wasted. ``also`` is called in the same transaction
+    (to remove what the report replaces).
     """
     number = new_number(folder)
     with _SUBMISSIONS:
@@ -326,6 +330,8 @@ def create_and_commit(folder, submission):
             transaction.begin()
             try:
                 report = create_report(folder, submission, number)
+                if also is not None:
+                    also()
                 transaction.commit()
                 return report
             except ConflictError:

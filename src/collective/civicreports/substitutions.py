@@ -6,12 +6,15 @@ by the administrators who write the rules.
 """
 
 from collective.civicreports import _
+from collective.civicreports import engagement
 from collective.civicreports.categories import get_category
 from collective.civicreports.interfaces import IReport
+from collective.civicreports.timeline import state_title
 from plone import api
 from plone.stringinterp.adapters import BaseSubstitution
 from Products.CMFCore.utils import getToolByName
 from zope.component import adapter
+from zope.i18n import translate
 
 
 CATEGORY = _("Citizen reports")
@@ -142,3 +145,28 @@ class Url(ReportSubstitution):
 
     def safe_call(self):
         return self.context.absolute_url()
+
+
+class PrivateUrl(ReportSubstitution):
+    description = _("The reporter's private link to the report")
+
+    def safe_call(self):
+        return engagement.private_url(self.context)
+
+
+class FollowersEmails(ReportSubstitution):
+    description = _("E-mail addresses of the citizens following the report")
+
+    def safe_call(self):
+        return ", ".join(engagement.follower_emails(self.context))
+
+
+class StateTitle(ReportSubstitution):
+    description = _("Status of the report, in the site's language")
+
+    def safe_call(self):
+        state = api.content.get_state(self.context)
+        language = api.portal.get_registry_record(
+            "plone.default_language", default="en"
+        )
+        return translate(state_title(state), target_language=language)

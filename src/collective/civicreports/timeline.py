@@ -21,5 +21,7 @@ def timeline(report):
         state = entry.get("review_state")
         if not state:
             continue
-        steps.append({"state": state, "title": state_title(state), "date": entry.get("time")})
+        steps.append(
+            {"state": state, "title": state_title(state), "date": entry.get("time")}
+        )
     return steps

@@ -1,5 +1,6 @@
 """Keep the local roles and the catalog of a report in step with its data."""
 
+from collective.civicreports import engagement
 from collective.civicreports.categories import get_category
 from plone import api
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
@@ -37,6 +38,7 @@ def sync_office_role(report):
 
 
 def report_added(report, event):
+    engagement.prepare(report)
     if not getattr(report, "office", None):
         category = get_category(getattr(report, "category", None))
         if category is not None and category.office:

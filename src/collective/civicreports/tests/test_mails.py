@@ -160,7 +160,7 @@ class MailTest(unittest.TestCase):
 
         rules = getUtility(IRuleStorage)
         ours = [key for key in rules if key.startswith("civicreports-")]
-        self.assertEqual(len(ours), 8)
+        self.assertEqual(len(ours), 9)
         for key in ours:
             self.assertEqual(rules[key].actions[0].__class__.__name__, "MailAction")
         self.assertTrue(storage)

@@ -52,7 +52,7 @@ class TestInstall(unittest.TestCase):
 
         rules = getUtility(IRuleStorage)
         ours = sorted(k for k in rules if k.startswith("civicreports-"))
-        self.assertEqual(len(ours), 8)
+        self.assertEqual(len(ours), 9)
         for key in ours:
             self.assertTrue(rules[key].enabled)
             self.assertEqual(type(rules[key].actions[0]).__name__, "MailAction")

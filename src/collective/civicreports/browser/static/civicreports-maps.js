@@ -1,0 +1,132 @@
+/* Maps of collective.civicreports: the place of a report, and the map of
+ * the public reports. Every map is an addition: the same facts are written
+ * in the page, so nothing depends on JavaScript, tiles or a mouse. */
+(function () {
+  "use strict";
+
+  var STATE_COLOURS = {
+    approved: "#b35900",
+    assigned: "#0b5cad",
+    closed: "#2b7a3a"
+  };
+
+  function settings(element) {
+    try {
+      return JSON.parse(element.getAttribute("data-map"));
+    } catch (error) {
+      return { center: [41.9, 12.5], zoom: 6, tiles: "", attribution: "" };
+    }
+  }
+
+  function baseMap(element, options) {
+    var config = settings(element);
+    var map = L.map(element, options || {}).setView(config.center, config.zoom);
+    if (config.tiles) {
+      // Offline or blocked tiles leave a grey map: markers still work.
+      L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    }
+    return map;
+  }
+
+  function marker(latlng, state) {
+    return L.circleMarker(latlng, {
+      radius: 8,
+      color: "#ffffff",
+      weight: 2,
+      fillColor: STATE_COLOURS[state] || "#555555",
+      fillOpacity: 1
+    });
+  }
+
+  function smallMap(element) {
+    var latlng = [
+      parseFloat(element.getAttribute("data-latitude")),
+      parseFloat(element.getAttribute("data-longitude"))
+    ];
+    var map = baseMap(element, { scrollWheelZoom: false, keyboard: false });
+    map.setView(latlng, 16);
+    marker(latlng, element.getAttribute("data-state")).addTo(map);
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function reportsMap(element) {
+    var map = baseMap(element);
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    map.addLayer(cluster);
+    var url = element.getAttribute("data-geojson");
+    var status = document.getElementById(element.getAttribute("data-status"));
+    var pending = null;
+    var timer = null;
+
+    function load() {
+      var bounds = map.getBounds();
+      var bbox = [
+        bounds.getWest().toFixed(6),
+        bounds.getSouth().toFixed(6),
+        bounds.getEast().toFixed(6),
+        bounds.getNorth().toFixed(6)
+      ].join(",");
+      var separator = url.indexOf("?") === -1 ? "?" : "&";
+      if (pending) {
+        pending.abort();
+      }
+      pending = new AbortController();
+      fetch(url + separator + "bbox=" + bbox, {
+        headers: { Accept: "application/json" },
+        signal: pending.signal
+      })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          var markers = data.features.map(function (feature) {
+            var p = feature.properties;
+            var c = feature.geometry.coordinates;
+            return marker([c[1], c[0]], p.state).bindPopup(
+              '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.tracking_number) +
+                "</a><br>" + escapeHtml(p.title) + "<br>" + escapeHtml(p.category_title) +
+                " &middot; " + escapeHtml(p.state_title)
+            );
+          });
+          cluster.clearLayers();
+          cluster.addLayers(markers);
+          element.setAttribute("data-loaded", String(markers.length));
+          if (status) {
+            status.textContent = status.getAttribute("data-template").replace("{count}", markers.length);
+          }
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError" && status) {
+            status.textContent = status.getAttribute("data-error");
+          }
+        });
+    }
+
+    map.on("moveend", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, 250);
+    });
+    load();
+    element.civicreportsMap = map;
+  }
+
+  function init() {
+    if (typeof L === "undefined") {
+      return;
+    }
+    document.querySelectorAll(".civicreport-map-small[data-latitude]").forEach(smallMap);
+    document.querySelectorAll(".civicreport-reports-map[data-geojson]").forEach(reportsMap);
+  }
+
+  window.civicreportsMaps = { baseMap: baseMap, marker: marker };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

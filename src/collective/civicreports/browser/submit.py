@@ -1,0 +1,250 @@
+"""``<report folder>/@@segnala``: the citizens' report form.
+
+One page in steps (they become one-at-a-time steps with JavaScript). The
+server decides everything: the same validation as the REST API, then, before
+creating the report, two questions that need an answer of the citizen: use
+the position found in a photo? is it one of these reports nearby?
+"""
+
+from collective.civicreports import _
+from collective.civicreports import pending
+from collective.civicreports import ratelimit
+from collective.civicreports.browser.report import map_settings
+from collective.civicreports.categories import active_categories
+from collective.civicreports.categories import get_category
+from collective.civicreports.engagement import private_url
+from collective.civicreports.nearby import nearby_reports
+from collective.civicreports.photos import PhotoError
+from collective.civicreports.photos import process_photo
+from collective.civicreports.settings import setting
+from collective.civicreports.submission import create_and_commit
+from collective.civicreports.submission import SubmissionError
+from collective.civicreports.submission import validate
+from collective.civicreports.vocabularies.reports import KIND_TITLES
+from plone import api
+from plone.protect import CheckAuthenticator
+from plone.protect.interfaces import IDisableCSRFProtection
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
+from zope.i18n import translate
+from zope.interface import alsoProvides
+
+import base64
+
+
+TEXT_FIELDS = ("category", "title", "description", "address", "latitude", "longitude")
+REPORTER_FIELDS = ("fullname", "email", "phone", "fiscal_code")
+
+
+class SubmitReportView(BrowserView):
+    details_macros = ViewPageTemplateFile("templates/details.pt")
+
+    def __call__(self):
+        self.errors = []
+        self.kept_photos = []
+        self.photo_position = None
+        self.nearby = []
+        form = self.request.form
+        if self.request.method == "POST" and "form.buttons.send" in form:
+            CheckAuthenticator(self.request)
+            alsoProvides(self.request, IDisableCSRFProtection)
+            result = self.handle_send()
+            if result is not None:
+                return result
+        return self.index()
+
+    # What the template shows
+
+    def values(self):
+        """The values typed so far, or the member's data on the first visit."""
+        form = self.request.form
+        values = {name: form.get(name, "") for name in TEXT_FIELDS}
+        for name in REPORTER_FIELDS:
+            values[name] = form.get(f"reporter_{name}", "")
+        values["privacy_consent"] = bool(form.get("privacy_consent"))
+        if self.request.method != "POST" and not api.user.is_anonymous():
+            member = api.user.get_current()
+            values["fullname"] = member.getProperty("fullname") or ""
+            values["email"] = member.getProperty("email") or ""
+        values["category"] = values["category"] or form.get("category", "")
+        return values
+
+    def category_groups(self):
+        anonymous = api.user.is_anonymous()
+        groups = {}
+        for key, category in active_categories():
+            groups.setdefault(category.kind, []).append(
+                {
+                    "id": key,
+                    "title": category.title,
+                    "login": anonymous and not category.allow_anonymous,
+                    "description": category.description or "",
+                }
+            )
+        return [
+            {"kind": kind, "title": title, "categories": groups[kind]}
+            for kind, title in KIND_TITLES.items()
+            if kind in groups
+        ]
+
+    def error_for(self, field):
+        return [message for name, message in self.errors if name == field]
+
+    def translated_errors(self):
+        return [
+            {"field": name, "message": translate(message, context=self.request)}
+            for name, message in self.errors
+        ]
+
+    def field_id(self, field):
+        return "civicreport-" + (field or "form").replace(".", "-").replace("_", "-")
+
+    def login_url(self):
+        came_from = self.context.absolute_url() + "/@@segnala"
+        return (
+            api.portal.get().absolute_url()
+            + "/login?"
+            + urlencode({"came_from": came_from})
+        )
+
+    def anonymous(self):
+        return api.user.is_anonymous()
+
+    def map_settings(self):
+        return map_settings()
+
+    def geocoder_url(self):
+        return setting("geocoder_url") or ""
+
+    def photo_limits(self):
+        return {
+            "count": setting("photo_max_count"),
+            "megabytes": setting("photo_max_megabytes"),
+        }
+
+    # Sending
+
+    def handle_send(self):
+        form = self.request.form
+        if form.get("website"):
+            # The honeypot field, invisible to people: a robot filled it.
+            self.errors.append(
+                ("", _("Your report could not be sent. Please try again."))
+            )
+            return None
+        anonymous = api.user.is_anonymous()
+        if anonymous and not ratelimit.allow(
+            "submit",
+            ratelimit.client_address(self.request),
+            setting("anonymous_rate_limit"),
+        ):
+            self.errors.append(
+                (
+                    "",
+                    _(
+                        "Too many reports from your address in the last hour. Try again later."
+                    ),
+                )
+            )
+            return None
+        photos = self.collect_photos()
+        data = {name: form.get(name) for name in TEXT_FIELDS}
+        data["latitude"] = data["latitude"] or None
+        data["longitude"] = data["longitude"] or None
+        if not data["latitude"] and form.get("use_photo_position") == "yes":
+            # The kept photos have lost their position: it came back as text.
+            latitude, _sep, longitude = (form.get("photo_position") or "").partition(
+                ","
+            )
+            data["latitude"], data["longitude"] = latitude or None, longitude or None
+            form["latitude"], form["longitude"] = latitude, longitude
+        data["reporter"] = {
+            name: form.get(f"reporter_{name}", "") for name in REPORTER_FIELDS
+        }
+        data["privacy_consent"] = bool(form.get("privacy_consent"))
+        data["images"] = [{"data": base64.b64encode(p.data).decode()} for p in photos]
+        if not data["latitude"] and "use_photo_position" not in form:
+            # Ask first: the answer may be the place the report still lacks.
+            self.photo_position = next(
+                (p for p in photos if p.latitude is not None), None
+            )
+        try:
+            submission = validate(self.context, data)
+        except SubmissionError as error:
+            self.errors.extend(
+                (name, message)
+                for name, message in error.errors
+                if not (self.photo_position and name == "address")
+            )
+            return None
+        if self.errors or self.photo_position:
+            return None
+        if not form.get("nearby_seen"):
+            self.nearby = nearby_reports(
+                self.context,
+                submission.category,
+                submission.latitude,
+                submission.longitude,
+                setting("nearby_distance"),
+            )
+            if self.nearby:
+                return None
+        if anonymous and setting("confirm_anonymous_email"):
+            pending.ask_confirmation(self.context, submission, self.request)
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/@@segnala-confirm-sent"
+            )
+        report = create_and_commit(self.context, submission)
+        return self.request.response.redirect(private_url(report) + "&new=1")
+
+    def collect_photos(self):
+        """Photos uploaded now, plus those kept from a previous attempt (so
+        that nothing is lost when the form comes back with an error)."""
+        photos = []
+        max_bytes = setting("photo_max_megabytes") * 1024 * 1024
+        raws = []
+        for kept in self.request.form.get("kept_photos", []) or []:
+            try:
+                raws.append(base64.b64decode(kept, validate=True))
+            except ValueError:
+                continue
+        uploads = self.request.form.get("photos") or []
+        if not isinstance(uploads, list):
+            uploads = [uploads]
+        for upload in uploads:
+            if getattr(upload, "filename", None):
+                raws.append(upload.read())
+        for raw in raws[: setting("photo_max_count") + 1]:
+            try:
+                photos.append(process_photo(raw, max_bytes))
+            except PhotoError as error:
+                self.errors.append(("images", error.message))
+        self.kept_photos = [base64.b64encode(p.data).decode() for p in photos]
+        return photos
+
+    def category_title(self, category_id):
+        category = get_category(category_id)
+        return category.title if category is not None else category_id
+
+
+class ConfirmSentView(BrowserView):
+    """After the form, when the reporter must confirm their e-mail."""
+
+    invalid = False
+
+
+class ConfirmView(BrowserView):
+    """The link of the confirmation mail: the report is created now."""
+
+    def __call__(self):
+        token = self.request.form.get("t")
+        submission = pending.get(self.context, token)
+        if submission is None:
+            self.invalid = True
+            return self.index()
+        alsoProvides(self.request, IDisableCSRFProtection)
+        report = create_and_commit(
+            self.context, submission, also=lambda: pending.discard(self.context, token)
+        )
+        return self.request.response.redirect(private_url(report) + "&new=1")
