@@ -90,13 +90,13 @@ test: install system-packages ## Install what the tests need and run them all
 format: install ## Format the code
 	$(BIN)/ruff format src scripts
 	$(BIN)/ruff check --fix src scripts
-	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v locales | xargs $(BIN)/zpretty -i
+	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v -e locales -e _rss.pt | xargs $(BIN)/zpretty -i
 
 .PHONY: lint
 lint: install ## Check formatting and style
 	$(BIN)/ruff format --check src scripts
 	$(BIN)/ruff check src scripts
-	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v locales | xargs $(BIN)/zpretty --check
+	find src -name '*.zcml' -o -name '*.xml' -o -name '*.pt' | grep -v -e locales -e _rss.pt | xargs $(BIN)/zpretty --check
 
 .PHONY: i18n
 i18n: install ## Rebuild the .pot and merge it into the .po catalogs

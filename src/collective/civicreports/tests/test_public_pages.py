@@ -67,6 +67,9 @@ class PublicPagesTest(unittest.TestCase):
         root = ET.fromstring(response.content)
         titles = [item.findtext("title") for item in root.iter("item")]
         self.assertEqual(titles, [f"{self.public.tracking_number} Buca pubblica"])
+        item = next(root.iter("item"))
+        self.assertEqual(item.findtext("link"), self.public.absolute_url())
+        self.assertTrue(item.findtext("pubDate"))
 
     def test_report_page(self):
         page = html.fromstring(self.get(self.public.absolute_url()).text)
