@@ -9,7 +9,7 @@ PORT ?= 8080
 SMTP_PORT ?= 8025
 SITE_ID ?= Plone
 # Debian packages the tests need (installed with apt-get when missing).
-DEBIAN_PACKAGES ?=
+DEBIAN_PACKAGES ?= chromium chromium-driver
 
 .DEFAULT_GOAL := help
 

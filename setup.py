@@ -52,6 +52,8 @@ setup(
             "zope.testrunner",
             "requests",
             "aiosmtpd",
+            "selenium",
+            "lxml",
         ],
         "dev": ["aiosmtpd"],
     },

@@ -18,22 +18,21 @@ def catalog(path):
     return gettext.GNUTranslations(io.BytesIO(data))._catalog
 
 
+def _unquote(text):
+    return text.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
 def template_ids():
+    """(msgid, English text): the text is the default of a symbolic id."""
     text = (LOCALES / "collective.civicreports.pot").read_text(encoding="utf-8")
     ids = []
     for block in text.split("\n\n"):
         match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         if match:
-            parts = re.findall(r'"(.*)"', match.group(1))
-            msgid = (
-                "".join(parts)
-                .encode()
-                .decode("unicode_escape")
-                .encode("latin-1")
-                .decode("utf-8")
-            )
+            msgid = _unquote("".join(re.findall(r'"(.*)"', match.group(1))))
+            default = re.search(r'^#\. Default: "(.*)"$', block, re.M)
             if msgid:
-                ids.append(msgid)
+                ids.append((msgid, _unquote(default.group(1)) if default else msgid))
     return ids
 
 
@@ -42,11 +41,11 @@ class TranslationsTest(unittest.TestCase):
         italian = catalog(LOCALES / "it" / "LC_MESSAGES" / "collective.civicreports.po")
         ids = template_ids()
         self.assertGreater(len(ids), 150)
-        missing = [msgid for msgid in ids if not italian.get(msgid)]
+        missing = [msgid for msgid, _text in ids if not italian.get(msgid)]
         self.assertEqual(missing, [])
-        for msgid in ids:
+        for msgid, text in ids:
             self.assertEqual(
-                sorted(PLACEHOLDER.findall(msgid)),
+                sorted(PLACEHOLDER.findall(text)),
                 sorted(PLACEHOLDER.findall(italian[msgid])),
                 msgid,
             )

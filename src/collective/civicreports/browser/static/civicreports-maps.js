@@ -18,9 +18,31 @@
     }
   }
 
+  function outOfTabOrder(element) {
+    // The maps are hidden from assistive technology, which gets the same
+    // facts as text: nothing inside them may take the keyboard focus.
+    function update() {
+      element.setAttribute("tabindex", "-1");
+      element.querySelectorAll("a, button, input, [tabindex]").forEach(function (node) {
+        if (node.getAttribute("tabindex") !== "-1") {
+          node.setAttribute("tabindex", "-1");
+        }
+      });
+    }
+    update();
+    new MutationObserver(update).observe(element, { childList: true, subtree: true });
+  }
+
   function baseMap(element, options) {
     var config = settings(element);
-    var map = L.map(element, options || {}).setView(config.center, config.zoom);
+    options = options || {};
+    if (element.getAttribute("aria-hidden") === "true") {
+      options.keyboard = false;
+    }
+    var map = L.map(element, options).setView(config.center, config.zoom);
+    if (element.getAttribute("aria-hidden") === "true") {
+      outOfTabOrder(element);
+    }
     if (config.tiles) {
       // Offline or blocked tiles leave a grey map: markers still work.
       L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
@@ -115,7 +137,18 @@
     element.civicreportsMap = map;
   }
 
+  function fixToolbar() {
+    // Plone's toolbar pins and unpins itself with links that have no href
+    // but an aria-label, which WCAG forbids on a generic element: they are
+    // buttons.
+    document.querySelectorAll("#edit-bar a[aria-label]:not([href])").forEach(function (link) {
+      link.setAttribute("role", "button");
+      link.setAttribute("tabindex", "0");
+    });
+  }
+
   function init() {
+    fixToolbar();
     if (typeof L === "undefined") {
       return;
     }

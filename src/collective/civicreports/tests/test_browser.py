@@ -1,0 +1,298 @@
+"""The citizens' pages in headless Chromium: a report from the form to the
+map, on a desktop and on a phone, with axe-core checking WCAG 2.1 AA.
+
+The map tiles and the geocoder point at a closed port: the pages must work
+without them, as they must when the Internet is unreachable."""
+
+from collective.civicreports import ratelimit
+from collective.civicreports.testing import SERVER_TESTING
+from collective.civicreports.tests.chromium import axe_violations
+from collective.civicreports.tests.chromium import ROOT
+from collective.civicreports.tests.chromium import start_chromium
+from plone import api
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+import atexit
+import os
+import re
+import requests
+import tempfile
+import transaction
+import unittest
+
+
+SCREENSHOTS = os.environ.get("CIVICREPORTS_SCREENSHOTS")  # e.g. docs/images
+AXE_RESULTS = {}
+DRIVERS = {}
+
+
+def photo_file():
+    from PIL import Image
+
+    path = os.path.join(tempfile.mkdtemp(), "buca.jpg")
+    Image.new("RGB", (800, 600), (90, 90, 90)).save(path, "JPEG")
+    return path
+
+
+class BrowserCase(unittest.TestCase):
+    layer = SERVER_TESTING
+    width, height = 1280, 900
+
+    def setUp(self):
+        # One browser per window size for the whole module: starting
+        # Chromium is the slow part.
+        if (self.width, self.height) not in DRIVERS:
+            DRIVERS[(self.width, self.height)] = start_chromium(self.width, self.height)
+        self.driver = DRIVERS[(self.width, self.height)]
+        self.portal = self.layer["portal"]
+        self.folder = self.portal["segnalazioni"]
+        self.sink = self.layer["mailsink"]
+        ratelimit.reset()
+        api.portal.set_registry_record(
+            "collective.civicreports.tile_url", "http://127.0.0.1:9/{z}/{x}/{y}.png"
+        )
+        api.portal.set_registry_record(
+            "collective.civicreports.geocoder_url", "http://127.0.0.1:9/search"
+        )
+        transaction.commit()
+        self.driver.delete_all_cookies()
+        self.wait = WebDriverWait(self.driver, 30)
+
+    def open(self, url):
+        self.driver.get(url)
+        self.wait.until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def click(self, element):
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+            element,
+        )
+        element.click()
+
+    def click_next(self):
+        step = self.driver.find_element(
+            By.CSS_SELECTOR, ".civicreport-step:not([hidden])"
+        )
+        self.click(
+            step.find_element(By.CSS_SELECTOR, ".civicreport-step-nav .btn-primary")
+        )
+
+    def check_axe(self, page):
+        violations = axe_violations(self.driver)
+        AXE_RESULTS[page] = violations
+        print(
+            f"\naxe-core WCAG 2.1 AA, {page} ({self.width} px): {len(violations)} serious or critical"
+        )
+        self.assertEqual(violations, [], f"accessibility of {page}")
+
+    def screenshot(self, name, element=None):
+        if element is not None:
+            self.driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", element
+            )
+        if SCREENSHOTS:
+            target = ROOT / SCREENSHOTS
+            target.mkdir(parents=True, exist_ok=True)
+            self.driver.save_screenshot(str(target / f"{name}.png"))
+
+    def login(self, user):
+        self.open(self.portal.absolute_url() + "/login")
+        self.driver.find_element(By.ID, "__ac_name").send_keys(user)
+        self.driver.find_element(By.ID, "__ac_password").send_keys(user)
+        self.driver.find_element(
+            By.CSS_SELECTOR,
+            "#login-form button[type=submit], #login-form input[type=submit]",
+        ).click()
+        self.wait.until(
+            lambda d: "login" not in d.current_url or "logged" in d.current_url
+        )
+
+    def fill_form(self, anonymous=True, photo=True, pin=False):
+        d = self.driver
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        self.check_axe("form")
+        d.find_element(By.ID, "civicreport-privacy-consent").click()
+        self.click_next()
+        Select(d.find_element(By.ID, "civicreport-category")).select_by_value(
+            "roads" if anonymous else "complaint"
+        )
+        self.click_next()
+        d.find_element(By.ID, "civicreport-address").send_keys("Via Roma 12")
+        if pin:
+            # A click in the middle of the map drops the pin there.
+            self.click(d.find_element(By.ID, "civicreport-form-map"))
+            self.assertTrue(
+                d.find_element(By.ID, "civicreport-latitude").get_attribute("value")
+            )
+        self.click_next()
+        d.find_element(By.ID, "civicreport-title").send_keys("Buca davanti alla scuola")
+        d.find_element(By.ID, "civicreport-description").send_keys(
+            "Una buca larga mezzo metro."
+        )
+        self.click_next()
+        if photo:
+            d.find_element(By.ID, "civicreport-images").send_keys(photo_file())
+        self.click_next()
+        if anonymous:
+            d.find_element(By.ID, "civicreport-reporter-fullname").send_keys(
+                "Mario Rossi"
+            )
+            d.find_element(By.ID, "civicreport-reporter-email").send_keys(
+                "mario.rossi@example.org"
+            )
+        self.click_next()
+        self.screenshot("form-review")
+        self.click(d.find_element(By.ID, "civicreport-send"))
+        self.wait.until(EC.presence_of_element_located((By.ID, "civicreport-thanks")))
+        return d.find_element(By.CSS_SELECTOR, ".civicreport-new-number").text
+
+
+class CitizenJourneyTest(BrowserCase):
+    def test_from_the_form_to_the_map(self):
+        d = self.driver
+        number = self.fill_form(pin=True)
+        self.assertRegex(number, r"^\d{4}-\d{6}$")
+        self.check_axe("private page")
+        # The confirmation mail, through real SMTP, with the private link.
+        mails = [
+            m
+            for m in self.sink.messages()
+            if m["X-Envelope-To"] == "mario.rossi@example.org"
+        ]
+        self.assertEqual(len(mails), 1)
+        self.assertIn(number, mails[0]["Subject"])
+        token = re.search(r"t=([\w-]+)", d.current_url).group(1)
+        self.assertIn(token, mails[0].get_payload(decode=True).decode())
+
+        transaction.begin()
+        report = self.folder[number]
+        self.assertEqual(report.objectIds(), ["photo-1.jpg"])
+        response = requests.post(
+            report.absolute_url() + "/@workflow/approve",
+            json={},
+            auth=("moderator", "moderator"),
+            headers={"Accept": "application/json"},
+            timeout=60,
+        )
+        self.assertEqual(response.status_code, 200)
+
+        # The list and the map of the archive.
+        self.open(self.folder.absolute_url())
+        self.assertIn(
+            number, d.find_element(By.CSS_SELECTOR, "table.civicreports-list").text
+        )
+        try:
+            self.wait.until(
+                lambda d: (
+                    d.find_element(By.ID, "civicreports-map").get_attribute(
+                        "data-loaded"
+                    )
+                    == "1"
+                )
+            )
+        except Exception:
+            raise AssertionError(
+                (
+                    d.find_element(By.ID, "civicreports-map").get_attribute(
+                        "data-loaded"
+                    ),
+                    d.find_element(By.ID, "civicreports-map-status").text,
+                    [
+                        e
+                        for e in d.get_log("browser")
+                        if "127.0.0.1:9" not in e["message"]
+                    ],
+                )
+            ) from None
+        markers = d.find_elements(
+            By.CSS_SELECTOR,
+            "#civicreports-map path.leaflet-interactive, #civicreports-map .marker-cluster",
+        )
+        self.assertEqual(len(markers), 1)
+        self.check_axe("archive (list and map)")
+        self.screenshot("map", d.find_element(By.ID, "civicreports-map-title"))
+
+        # The report's own page.
+        self.open(report.absolute_url())
+        self.assertEqual(
+            d.find_element(By.CSS_SELECTOR, ".civicreport-number").text, number
+        )
+        states = [
+            e.text
+            for e in d.find_elements(By.CSS_SELECTOR, ".civicreport-timeline li span")
+        ]
+        self.assertEqual(states, ["Submitted", "Approved"])
+        self.assertTrue(
+            d.find_elements(By.CSS_SELECTOR, ".civicreport-map-small.leaflet-container")
+        )
+        self.assertNotIn("mario.rossi", d.page_source.lower())
+        self.check_axe("report page")
+        self.screenshot("report")
+
+    def test_logged_in_citizen_and_my_reports(self):
+        d = self.driver
+        self.login("citizen")
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        self.assertEqual(
+            d.find_element(By.ID, "civicreport-reporter-email").get_attribute("value"),
+            "carla.cittadina@example.org",
+        )
+        number = self.fill_form(anonymous=False, photo=False)
+        self.open(self.portal.absolute_url() + "/@@my-reports")
+        self.assertIn(number, d.find_element(By.ID, "content-core").text)
+        self.check_axe("my reports")
+
+    def test_the_map_is_not_needed(self):
+        # A keyboard user never touches the map: the address is enough (the
+        # journey above) and the coordinates can be typed.
+        d = self.driver
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        self.assertTrue(
+            d.find_element(By.ID, "civicreport-form-map").get_attribute("aria-hidden")
+        )
+        # The address search fails (no geocoder): the citizen is told so.
+        d.find_element(By.ID, "civicreport-privacy-consent").click()
+        self.click_next()
+        self.click_next()
+        d.find_element(By.ID, "civicreport-address").send_keys("Via Roma 12")
+        d.find_element(By.CSS_SELECTOR, ".civicreport-search-address").click()
+        self.wait.until(
+            lambda d: d.find_element(By.CSS_SELECTOR, ".civicreport-map-message").text
+        )
+        self.assertIn(
+            "not available",
+            d.find_element(By.CSS_SELECTOR, ".civicreport-map-message").text,
+        )
+        # A click on the map sets the coordinates.
+        d.find_element(By.ID, "civicreport-form-map").click()
+        self.assertTrue(
+            d.find_element(By.ID, "civicreport-latitude").get_attribute("value")
+        )
+
+
+class PhoneTest(BrowserCase):
+    width, height = 390, 844
+
+    def test_form_on_a_phone(self):
+        d = self.driver
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        width = d.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 390 + 1)
+        self.screenshot("form-phone")
+        number = self.fill_form()
+        self.assertRegex(number, r"^\d{4}-\d{6}$")
+        self.assertLessEqual(
+            d.execute_script("return document.documentElement.scrollWidth"), 391
+        )
+
+
+@atexit.register
+def _quit_browsers():
+    for driver in DRIVERS.values():
+        driver.quit()
+    DRIVERS.clear()
