@@ -86,6 +86,10 @@ start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(
 test: install system-packages ## Install what the tests need and run them all
 	$(BIN)/zope-testrunner --test-path src --all -v $(TESTOPTS)
 
+.PHONY: bench
+bench: install system-packages ## Measure the public map with 10,000 reports (COUNT=...)
+	$(BIN)/python scripts/bench.py $(or $(COUNT),10000)
+
 .PHONY: format
 format: install ## Format the code
 	$(BIN)/ruff format src scripts

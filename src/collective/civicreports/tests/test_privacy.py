@@ -100,6 +100,10 @@ class PrivacyTest(unittest.TestCase):
             ("REST workflow", url + "/@workflow", True, {}),
             ("REST history", url + "/@history", True, {}),
             ("REST photo", url + "/photo-1.jpg", True, {}),
+            ("RSS feed", self.portal_url + "/segnalazioni/@@reports-rss", False, {}),
+            ("GeoJSON feed", self.portal_url + "/segnalazioni/@reports-geojson", True, {}),
+            ("my reports", self.portal_url + "/@@my-reports", False, {}),
+            ("report form", self.portal_url + "/segnalazioni/@@segnala", False, {}),
         ]
 
     def test_anonymous_and_other_citizens_see_no_personal_data(self):
@@ -138,6 +142,18 @@ class PrivacyTest(unittest.TestCase):
                 )
                 self.assertEqual(response.json()["items_total"], 0, secret)
 
+    def test_archive_search_by_personal_data_finds_nothing(self):
+        for secret in ("Quagliarulo", PERSONAL["fiscal_code"], PERSONAL["phone"]):
+            page = self.request(
+                "GET", self.portal_url + "/segnalazioni", json_api=False, params={"text": secret}
+            ).text
+            self.assertIn("There are no reports to show.", page)
+        # The same search by the public text does find them.
+        page = self.request(
+            "GET", self.portal_url + "/segnalazioni", json_api=False, params={"text": "Buca"}
+        ).text
+        self.assertNotIn("There are no reports to show.", page)
+
     def test_catalog_metadata_holds_no_personal_data(self):
         transaction.begin()
         catalog = api.portal.get_tool("portal_catalog")
@@ -167,3 +183,16 @@ class PrivacyTest(unittest.TestCase):
                 "GET", citizen_report, ("citizen", "citizen"), json_api=False
             ).text,
         )
+
+
+    def test_private_page_shows_no_personal_data(self):
+        # The reporter's private link shows the report, never their data:
+        # a forwarded link must not expose them.
+        from collective.civicreports.engagement import private_url
+
+        transaction.begin()
+        for url in self.urls:
+            report = self.portal.unrestrictedTraverse(url.replace(self.portal_url + "/", ""))
+            page = requests.get(private_url(report), timeout=60)
+            self.assertEqual(page.status_code, 200)
+            self.assertClean(page.text, "private page")

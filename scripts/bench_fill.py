@@ -1,0 +1,53 @@
+"""Fill the demo site with public reports for the benchmarks.
+
+Run with ``zconsole run zope.conf scripts/bench_fill.py COUNT``.
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.SpecialUsers import system
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+
+import random
+import sys
+import time
+import transaction
+
+
+count = int(sys.argv[-1])
+app = makerequest(app)  # noqa: F821 - zconsole provides app
+newSecurityManager(None, system)
+site = app["Plone"]
+setSite(site)
+
+from collective.civicreports.submission import create_report  # noqa: E402
+from collective.civicreports.submission import Submission  # noqa: E402
+from plone import api  # noqa: E402
+
+
+folder = site["segnalazioni"]
+workflow = api.portal.get_tool("portal_workflow")
+rng = random.Random(20261125)
+categories = ["roads", "lighting", "waste", "green"]
+started = time.monotonic()
+for index in range(count):
+    submission = Submission(
+        category=rng.choice(categories),
+        title=f"Segnalazione di prova {index}",
+        description="Segnalazione creata per misurare la mappa.",
+        address=f"Via di prova {index}",
+        # Around the demo map's centre, inside the first view of the map.
+        latitude=39.2238 + rng.uniform(-0.018, 0.018),
+        longitude=9.1217 + rng.uniform(-0.045, 0.045),
+        fullname="Prova",
+        email="prova@example.org",
+    )
+    report = create_report(folder, submission)
+    workflow.doActionFor(report, "approve")
+    if rng.random() < 0.5:
+        workflow.doActionFor(report, "assign")
+    if index % 500 == 499:
+        transaction.commit()
+        print(f"{index + 1} reports, {time.monotonic() - started:.0f} s", flush=True)
+transaction.commit()
+print(f"{count} public reports created in {time.monotonic() - started:.0f} s", flush=True)
