@@ -6,6 +6,7 @@ from BTrees.OOBTree import OOBTree
 from collective.civicreports import _
 from collective.civicreports.engagement import new_token
 from collective.civicreports.photos import Photo
+from collective.civicreports.submission import Attachment
 from collective.civicreports.submission import Submission
 from dataclasses import asdict
 from plone import api
@@ -39,6 +40,7 @@ def ask_confirmation(folder, submission, request):
     token = new_token()
     data = asdict(submission)
     data["photos"] = [asdict(photo) for photo in submission.photos]
+    data["attachments"] = [asdict(item) for item in submission.attachments]
     store[token] = {"time": now, "submission": data}
     link = f"{folder.absolute_url()}/@@segnala-confirm?t={token}"
     subject = translate(_("Confirm your report"), context=request)
@@ -69,6 +71,7 @@ def get(folder, token):
         return None
     data = dict(entry["submission"])
     data["photos"] = [Photo(**photo) for photo in data["photos"]]
+    data["attachments"] = [Attachment(**item) for item in data.get("attachments", [])]
     return Submission(**data)
 
 

@@ -22,6 +22,7 @@ from dataclasses import field
 from plone import api
 from plone.dexterity.utils import createContent
 from plone.formwidget.geolocation.geolocation import Geolocation
+from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
 from ZODB.POSException import ConflictError
 
@@ -60,6 +61,25 @@ class Submission:
     fiscal_code: str = ""
     channel: str = "web"
     photos: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+
+
+@dataclass
+class Attachment:
+    """A document (PDF) of the reporter: never published."""
+
+    data: bytes
+
+
+MAX_ATTACHMENTS = 3
+# Seen by the staff in charge and the reporter, whatever the report's state.
+ATTACHMENT_READERS = [
+    "Manager",
+    "Site Administrator",
+    "ReportModerator",
+    "ReportOffice",
+    "Owner",
+]
 
 
 def _text(data, key):
@@ -91,6 +111,20 @@ def _photo(item, max_bytes):
         return process_photo(raw, max_bytes), None
     except PhotoError as error:
         return None, error.message
+
+
+def _attachment(item, max_bytes):
+    if not isinstance(item, dict) or not isinstance(item.get("data"), str):
+        return None, _("Each attachment needs its data, encoded in base64.")
+    try:
+        raw = base64.b64decode(item["data"], validate=True)
+    except (binascii.Error, ValueError):
+        return None, _("An attachment is not valid base64.")
+    if len(raw) > max_bytes:
+        return None, _("An attachment is too large.")
+    if not raw.startswith(b"%PDF-"):
+        return None, _("Attachments must be PDF documents.")
+    return Attachment(raw), None
 
 
 def is_staff(context):
@@ -206,6 +240,18 @@ def validate(context, data):
                 break
             photos.append(photo)
 
+    documents = data.get("attachments") or []
+    attachments = []
+    if not isinstance(documents, list) or len(documents) > MAX_ATTACHMENTS:
+        errors.append(("attachments", _("Send at most 3 PDF attachments.")))
+    else:
+        for item in documents:
+            attachment, error = _attachment(item, max_bytes)
+            if error:
+                errors.append(("attachments", error))
+                break
+            attachments.append(attachment)
+
     channel = _text(data, "channel") or "web"
     if channel != "web" and not staff:
         errors.append(("channel", _("Only the staff may record another channel.")))
@@ -227,6 +273,7 @@ def validate(context, data):
         fiscal_code=fiscal_code,
         channel=channel,
         photos=photos,
+        attachments=attachments,
     )
 
 
@@ -301,6 +348,22 @@ def create_report(folder, submission, number=None):
             ),
         )
         _add(report, image)
+    for index, attachment in enumerate(submission.attachments, start=1):
+        name = f"attachment-{index}.pdf"
+        document = createContent(
+            "File",
+            id=name,
+            title=api.portal.translate(
+                _("Attachment ${number}", mapping={"number": index})
+            ),
+            file=NamedBlobFile(
+                data=attachment.data, filename=name, contentType="application/pdf"
+            ),
+        )
+        document = _add(report, document)
+        for permission in ("View", "Access contents information"):
+            document.manage_permission(permission, ATTACHMENT_READERS, acquire=False)
+        document.reindexObjectSecurity()
     report.reindexObject()
     return report
 

@@ -43,6 +43,7 @@ class SubmitReportView(BrowserView):
     def __call__(self):
         self.errors = []
         self.kept_photos = []
+        self.kept_attachments = []
         self.photo_position = None
         self.nearby = []
         form = self.request.form
@@ -164,6 +165,7 @@ class SubmitReportView(BrowserView):
         }
         data["privacy_consent"] = bool(form.get("privacy_consent"))
         data["images"] = [{"data": base64.b64encode(p.data).decode()} for p in photos]
+        data["attachments"] = [{"data": item} for item in self.collect_attachments()]
         if not data["latitude"] and "use_photo_position" not in form:
             # Ask first: the answer may be the place the report still lacks.
             self.photo_position = next(
@@ -222,6 +224,18 @@ class SubmitReportView(BrowserView):
                 self.errors.append(("images", error.message))
         self.kept_photos = [base64.b64encode(p.data).decode() for p in photos]
         return photos
+
+    def collect_attachments(self):
+        """PDF documents, as base64, kept across a round trip like photos."""
+        kept = [k for k in self.request.form.get("kept_attachments", []) or [] if k]
+        uploads = self.request.form.get("attachments") or []
+        if not isinstance(uploads, list):
+            uploads = [uploads]
+        for upload in uploads:
+            if getattr(upload, "filename", None):
+                kept.append(base64.b64encode(upload.read()).decode())
+        self.kept_attachments = kept
+        return kept
 
     def category_title(self, category_id):
         category = get_category(category_id)

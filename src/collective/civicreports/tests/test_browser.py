@@ -93,7 +93,8 @@ class BrowserCase(unittest.TestCase):
     def screenshot(self, name, element=None):
         if element is not None:
             self.driver.execute_script(
-                "arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", element
+                "arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})",
+                element,
             )
         if SCREENSHOTS:
             target = ROOT / SCREENSHOTS

@@ -84,7 +84,7 @@ class FormCase(unittest.TestCase):
                 values.append((name, element.get("value") or ""))
         return values
 
-    def send(self, photos=(), **changes):
+    def send(self, photos=(), documents=(), **changes):
         """Submit the form as it is on the page, with some fields changed."""
         if self.page is None:
             self.open()
@@ -96,6 +96,10 @@ class FormCase(unittest.TestCase):
         files = [
             ("photos:list", (f"foto{i}.jpg", data, "image/jpeg"))
             for i, data in enumerate(photos)
+        ]
+        files += [
+            ("attachments:list", (f"doc{i}.pdf", data, "application/pdf"))
+            for i, data in enumerate(documents)
         ]
         self.response = self.session.post(
             self.url, data=values, files=files or None, timeout=60
@@ -169,6 +173,16 @@ class FormTest(FormCase):
         ]
         self.assertEqual(len(mails), 1)
         self.assertIn(token, mails[0].get_payload(decode=True).decode())
+
+    def test_documents_are_kept_across_an_error(self):
+        pdf = b"%PDF-1.4\n% esposto\n%%EOF"
+        self.send(documents=[pdf], **dict(GOOD, title=""))
+        self.assertEqual(self.reports(), [])
+        kept = [k for k, v in self.form_values() if k == "kept_attachments:list"]
+        self.assertEqual(len(kept), 1)
+        self.send(title="Buca")
+        report = self.reports()[0]
+        self.assertEqual(report["attachment-1.pdf"].file.data, pdf)
 
     def test_private_link_needs_the_token(self):
         self.send(**GOOD)

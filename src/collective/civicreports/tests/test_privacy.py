@@ -101,7 +101,12 @@ class PrivacyTest(unittest.TestCase):
             ("REST history", url + "/@history", True, {}),
             ("REST photo", url + "/photo-1.jpg", True, {}),
             ("RSS feed", self.portal_url + "/segnalazioni/@@reports-rss", False, {}),
-            ("GeoJSON feed", self.portal_url + "/segnalazioni/@reports-geojson", True, {}),
+            (
+                "GeoJSON feed",
+                self.portal_url + "/segnalazioni/@reports-geojson",
+                True,
+                {},
+            ),
             ("my reports", self.portal_url + "/@@my-reports", False, {}),
             ("report form", self.portal_url + "/segnalazioni/@@segnala", False, {}),
         ]
@@ -145,12 +150,18 @@ class PrivacyTest(unittest.TestCase):
     def test_archive_search_by_personal_data_finds_nothing(self):
         for secret in ("Quagliarulo", PERSONAL["fiscal_code"], PERSONAL["phone"]):
             page = self.request(
-                "GET", self.portal_url + "/segnalazioni", json_api=False, params={"text": secret}
+                "GET",
+                self.portal_url + "/segnalazioni",
+                json_api=False,
+                params={"text": secret},
             ).text
             self.assertIn("There are no reports to show.", page)
         # The same search by the public text does find them.
         page = self.request(
-            "GET", self.portal_url + "/segnalazioni", json_api=False, params={"text": "Buca"}
+            "GET",
+            self.portal_url + "/segnalazioni",
+            json_api=False,
+            params={"text": "Buca"},
         ).text
         self.assertNotIn("There are no reports to show.", page)
 
@@ -184,7 +195,6 @@ class PrivacyTest(unittest.TestCase):
             ).text,
         )
 
-
     def test_private_page_shows_no_personal_data(self):
         # The reporter's private link shows the report, never their data:
         # a forwarded link must not expose them.
@@ -192,7 +202,9 @@ class PrivacyTest(unittest.TestCase):
 
         transaction.begin()
         for url in self.urls:
-            report = self.portal.unrestrictedTraverse(url.replace(self.portal_url + "/", ""))
+            report = self.portal.unrestrictedTraverse(
+                url.replace(self.portal_url + "/", "")
+            )
             page = requests.get(private_url(report), timeout=60)
             self.assertEqual(page.status_code, 200)
             self.assertClean(page.text, "private page")

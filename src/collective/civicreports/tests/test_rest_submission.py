@@ -65,6 +65,21 @@ class SubmissionTest(RestCase):
         # Nobody is the owner of an anonymous report.
         self.assertEqual(report.creators, ())
 
+    def test_attachments_are_never_public(self):
+        pdf = base64.b64encode(b"%PDF-1.4\n% a document\n%%EOF").decode()
+        response = self.post(payload(attachments=[{"filename": "esposto.pdf", "data": pdf}]))
+        self.assertEqual(response.status_code, 201, response.text)
+        url = response.json()["@id"]
+        self.http("POST", url + "/@workflow/approve", auth=("moderator", "moderator"), json={})
+        report = self.portal["segnalazioni"][response.json()["tracking_number"]]
+        self.assertEqual(report["attachment-1.pdf"].file.contentType, "application/pdf")
+        # The report is public, its document is not.
+        self.assertEqual(self.http("GET", url).status_code, 200)
+        self.assertEqual(self.http("GET", url + "/attachment-1.pdf").status_code, 401)
+        self.assertNotIn("attachment-1.pdf", self.http("GET", url).text)
+        staff = self.http("GET", url + "/attachment-1.pdf", auth=("roads", "roads"))
+        self.assertEqual(staff.status_code, 200)
+
     def test_numbers_are_sequential_and_unique(self):
         first = self.post(payload()).json()["tracking_number"]
         second = self.post(payload()).json()["tracking_number"]
@@ -158,6 +173,12 @@ BAD_INPUT = [
     ("not base64", {"images": [{"filename": "x.jpg", "data": "***"}]}, "images"),
     ("too many images", {"images": [{"data": image_data()}] * 11}, "images"),
     ("staff-only channel", {"channel": "phone"}, "channel"),
+    (
+        "attachment not a PDF",
+        {"attachments": [{"data": base64.b64encode(b"MZ not a pdf").decode()}]},
+        "attachments",
+    ),
+    ("too many attachments", {"attachments": [{"data": "JVBERi0="}] * 4}, "attachments"),
 ]
 
 
