@@ -36,7 +36,13 @@ def zconsole(instance, script, *args):
     queue = str(instance.parent / "mailqueue")
     env = dict(os.environ, SMTP_PORT="9", MAIL_QUEUE=queue, DEMO_LANGUAGE="it")
     subprocess.run(
-        [BIN / "zconsole", "run", instance / "zope.conf", ROOT / "scripts" / script, *args],
+        [
+            BIN / "zconsole",
+            "run",
+            instance / "zope.conf",
+            ROOT / "scripts" / script,
+            *args,
+        ],
         check=True,
         env=env,
         cwd=ROOT,
@@ -78,7 +84,9 @@ def main(count):
             timings = []
             for _ in range(3):
                 started = time.monotonic()
-                response = requests.get(feed, headers={"Accept": "application/json"}, timeout=120)
+                response = requests.get(
+                    feed, headers={"Accept": "application/json"}, timeout=120
+                )
                 timings.append(time.monotonic() - started)
             features = len(response.json()["features"])
             print(

@@ -100,13 +100,24 @@ def _coordinate(value):
     return "invalid"
 
 
-def _photo(item, max_bytes):
+def _decoded(item, missing, invalid):
+    """The bytes of a ``{"data": <base64>}`` item, or (None, error)."""
     if not isinstance(item, dict) or not isinstance(item.get("data"), str):
-        return None, _("Each image needs its data, encoded in base64.")
+        return None, missing
     try:
-        raw = base64.b64decode(item["data"], validate=True)
+        return base64.b64decode(item["data"], validate=True), None
     except (binascii.Error, ValueError):
-        return None, _("An image is not valid base64.")
+        return None, invalid
+
+
+def _photo(item, max_bytes):
+    raw, error = _decoded(
+        item,
+        _("Each image needs its data, encoded in base64."),
+        _("An image is not valid base64."),
+    )
+    if error:
+        return None, error
     try:
         return process_photo(raw, max_bytes), None
     except PhotoError as error:
@@ -114,12 +125,13 @@ def _photo(item, max_bytes):
 
 
 def _attachment(item, max_bytes):
-    if not isinstance(item, dict) or not isinstance(item.get("data"), str):
-        return None, _("Each attachment needs its data, encoded in base64.")
-    try:
-        raw = base64.b64decode(item["data"], validate=True)
-    except (binascii.Error, ValueError):
-        return None, _("An attachment is not valid base64.")
+    raw, error = _decoded(
+        item,
+        _("Each attachment needs its data, encoded in base64."),
+        _("An attachment is not valid base64."),
+    )
+    if error:
+        return None, error
     if len(raw) > max_bytes:
         return None, _("An attachment is too large.")
     if not raw.startswith(b"%PDF-"):

@@ -67,10 +67,14 @@ class SubmissionTest(RestCase):
 
     def test_attachments_are_never_public(self):
         pdf = base64.b64encode(b"%PDF-1.4\n% a document\n%%EOF").decode()
-        response = self.post(payload(attachments=[{"filename": "esposto.pdf", "data": pdf}]))
+        response = self.post(
+            payload(attachments=[{"filename": "esposto.pdf", "data": pdf}])
+        )
         self.assertEqual(response.status_code, 201, response.text)
         url = response.json()["@id"]
-        self.http("POST", url + "/@workflow/approve", auth=("moderator", "moderator"), json={})
+        self.http(
+            "POST", url + "/@workflow/approve", auth=("moderator", "moderator"), json={}
+        )
         report = self.portal["segnalazioni"][response.json()["tracking_number"]]
         self.assertEqual(report["attachment-1.pdf"].file.contentType, "application/pdf")
         # The report is public, its document is not.
@@ -178,7 +182,11 @@ BAD_INPUT = [
         {"attachments": [{"data": base64.b64encode(b"MZ not a pdf").decode()}]},
         "attachments",
     ),
-    ("too many attachments", {"attachments": [{"data": "JVBERi0="}] * 4}, "attachments"),
+    (
+        "too many attachments",
+        {"attachments": [{"data": "JVBERi0="}] * 4},
+        "attachments",
+    ),
 ]
 
 
