@@ -157,6 +157,51 @@ class ICivicReportsSettings(Interface):
         default=False,
     )
 
+    assignment_hours = schema.Int(
+        title=_("Hours to assign a report to its office"),
+        required=True,
+        default=48,
+        min=1,
+    )
+    answer_days = schema.Int(
+        title=_("Days to answer a report"),
+        required=True,
+        default=30,
+        min=1,
+    )
+    working_days = schema.Bool(
+        title=_("Count deadlines in working days"),
+        description=_(
+            "Skip Saturdays, Sundays, national holidays and the holidays below."
+        ),
+        required=False,
+        default=False,
+    )
+    holidays = schema.Text(
+        title=_("Holidays"),
+        description=_(
+            "One date per line, as 2026-12-07 (the patron saint's day, closures)."
+        ),
+        required=False,
+        default="",
+    )
+
+    rejection_reasons = schema.List(
+        title=_("Rejection reasons"),
+        description=_(
+            "Ready-made reasons the moderators choose from, and adjust, when "
+            "they reject a report. One per line."
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[
+            "The report is not about the municipal territory or its services.",
+            "The report contains offensive language or personal attacks.",
+            "The report repeats one already received.",
+            "The report is not clear enough: please send it again with more details.",
+        ],
+    )
+
     territory = schema.Text(
         title=_("Municipal territory"),
         description=_(

@@ -9,6 +9,7 @@ from collective.civicreports import engagement
 from collective.civicreports import geo
 from collective.civicreports import tracking
 from collective.civicreports.categories import get_category
+from collective.civicreports.moderation import set_photo_published
 from collective.civicreports.photos import PhotoError
 from collective.civicreports.photos import process_photo
 from collective.civicreports.settings import setting
@@ -359,7 +360,8 @@ def create_report(folder, submission, number=None):
                 data=photo.data, filename=name, contentType=photo.content_type
             ),
         )
-        _add(report, image)
+        # Photos wait for the moderator, who publishes them one by one.
+        set_photo_published(_add(report, image), False)
     for index, attachment in enumerate(submission.attachments, start=1):
         name = f"attachment-{index}.pdf"
         document = createContent(

@@ -144,13 +144,20 @@ class PermissionMatrixTest(unittest.TestCase):
         # A submitted report of another office stays out of reach.
         self.assertFalse(self.check("waste", "View", self.reports["submitted"]))
 
-    def test_photos_follow_the_report(self):
-        photo = self.reports["submitted"]["photo-1.jpg"]
+    def test_photos_wait_for_the_moderator(self):
+        from collective.civicreports.moderation import set_photo_published
+
+        submitted = self.reports["submitted"]["photo-1.jpg"]
+        self.assertFalse(self.check("anonymous", "View", submitted))
+        self.assertTrue(self.check("moderator", "View", submitted))
+        self.assertTrue(self.check("reporter", "View", submitted))
+        photo = self.reports["approved"]["photo-1.jpg"]
+        # Approving the report does not publish its photos...
         self.assertFalse(self.check("anonymous", "View", photo))
-        self.assertTrue(self.check("moderator", "View", photo))
-        self.assertTrue(
-            self.check("anonymous", "View", self.reports["approved"]["photo-1.jpg"])
-        )
+        # ...the moderator does, one by one.
+        set_photo_published(photo, True)
+        self.assertTrue(self.check("anonymous", "View", photo))
+        self.assertFalse(self.check("other", "View", submitted))
 
     def test_citizen_cannot_add_to_a_report(self):
         for state in ("submitted", "approved"):

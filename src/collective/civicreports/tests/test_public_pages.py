@@ -4,6 +4,7 @@ and support, the feed and "my reports", over real HTTP."""
 from collective.civicreports.engagement import follower_emails
 from collective.civicreports.engagement import private_url
 from collective.civicreports.engagement import support_count
+from collective.civicreports.moderation import set_photo_published
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import run_as
@@ -26,6 +27,7 @@ class PublicPagesTest(unittest.TestCase):
         login_as(self.portal, "admin")
         self.public = submit(self.portal, title="Buca pubblica", category="roads")
         run_as(self.portal, "moderator", "approve", self.public)
+        set_photo_published(self.public["photo-1.jpg"], True)
         self.waste = submit(self.portal, title="Cassonetto pubblico", category="waste")
         for transition in ("approve", "assign"):
             run_as(self.portal, "moderator", transition, self.waste)

@@ -1,0 +1,157 @@
+"""The moderation queue and the moderation of a report, over real HTTP."""
+
+from collective.civicreports.moderation import is_published
+from collective.civicreports.moderation import original_text
+from collective.civicreports.testing import SERVER_TESTING
+from collective.civicreports.tests.base import login_as
+from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import submit
+from lxml import html
+from plone import api
+
+import requests
+import transaction
+import unittest
+
+
+class ModerationTest(unittest.TestCase):
+    layer = SERVER_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.folder = self.portal["segnalazioni"]
+        login_as(self.portal, "admin")
+        self.first = submit(
+            self.portal,
+            title="Buca in via Roma",
+            description=f"Chiamatemi al 347 000 1122, sono {PERSONAL['fullname']}.",
+        )
+        self.second = submit(self.portal, title="Rifiuti abbandonati", category="waste")
+        transaction.commit()
+        self.moderator = requests.Session()
+        self.moderator.auth = ("moderator", "moderator")
+
+    def page(self, session, url):
+        response = session.get(url, timeout=60)
+        transaction.begin()
+        return response
+
+    def post(self, url, **data):
+        page = html.fromstring(self.moderator.get(url, timeout=60).text)
+        data["_authenticator"] = page.xpath("//input[@name='_authenticator']/@value")[0]
+        response = self.moderator.post(url, data=data, timeout=60)
+        transaction.begin()
+        return response
+
+    def test_queue_oldest_first_for_moderators_only(self):
+        text = self.page(
+            self.moderator, self.folder.absolute_url() + "/@@moderation"
+        ).text
+        self.assertLess(
+            text.index(self.first.tracking_number),
+            text.index(self.second.tracking_number),
+        )
+        for session in (requests.Session(), self.office()):
+            response = session.get(
+                self.folder.absolute_url() + "/@@moderation", timeout=60
+            )
+            self.assertNotIn(self.first.tracking_number, response.text)
+
+    def office(self):
+        session = requests.Session()
+        session.auth = ("roads", "roads")
+        return session
+
+    def test_personal_data_is_highlighted(self):
+        text = self.page(self.moderator, self.first.absolute_url() + "/@@moderate").text
+        page = html.fromstring(text)
+        found = page.xpath("//section[@id='civicreport-findings']//mark/text()")
+        self.assertIn("347 000 1122", found)
+        self.assertIn(PERSONAL["fullname"], found)
+
+    def test_redaction_keeps_the_original_for_the_staff(self):
+        url = self.first.absolute_url()
+        redacted = "Chiamatemi al [omissis], sono [omissis]."
+        self.post(
+            url + "/@@moderate",
+            **{
+                "title": "Buca in via Roma",
+                "description": redacted,
+                "form.buttons.approve": "1",
+            },
+        )
+        self.assertEqual(api.content.get_state(self.first), "approved")
+        self.assertEqual(self.first.description, redacted)
+        self.assertIn("347 000 1122", original_text(self.first)["description"])
+        # The public page and the REST API show the redacted text...
+        anonymous = requests.get(url, timeout=60).text
+        self.assertIn(redacted, anonymous)
+        self.assertNotIn("347 000 1122", anonymous)
+        rest = requests.get(
+            url, headers={"Accept": "application/json"}, timeout=60
+        ).json()
+        self.assertEqual(rest["description"], redacted)
+        # ...the staff find the original on the moderation page.
+        self.assertIn(
+            "347 000 1122", self.page(self.moderator, url + "/@@moderate").text
+        )
+
+    def test_photos_are_published_one_by_one(self):
+        url = self.first.absolute_url()
+        self.assertFalse(is_published(self.first["photo-1.jpg"]))
+        self.post(
+            url + "/@@moderate",
+            **{"form.buttons.approve": "1", "publish_photos:list": "photo-1.jpg"},
+        )
+        self.assertTrue(is_published(self.first["photo-1.jpg"]))
+        self.assertEqual(
+            requests.get(url + "/photo-1.jpg/@@images/image", timeout=60).status_code,
+            200,
+        )
+        self.post(
+            self.second.absolute_url() + "/@@moderate", **{"form.buttons.approve": "1"}
+        )
+        self.assertFalse(is_published(self.second["photo-1.jpg"]))
+        self.assertNotEqual(
+            requests.get(
+                self.second.absolute_url() + "/photo-1.jpg/@@images/image", timeout=60
+            ).url,
+            self.second.absolute_url() + "/photo-1.jpg/@@images/image",
+        )
+
+    def test_approve_as_confidential(self):
+        self.post(
+            self.first.absolute_url() + "/@@moderate",
+            **{"form.buttons.confidential": "1"},
+        )
+        self.assertEqual(api.content.get_state(self.first), "approved")
+        self.assertTrue(self.first.confidential)
+        self.assertNotIn(
+            "Buca in via Roma",
+            requests.get(self.folder.absolute_url(), timeout=60).text,
+        )
+
+    def test_reject_with_a_reason(self):
+        sink = self.layer["mailsink"]
+        sink.clear()
+        self.post(
+            self.second.absolute_url() + "/@@moderate",
+            **{"reason_text": "Segnalazione doppia.", "form.buttons.reject": "1"},
+        )
+        self.assertEqual(api.content.get_state(self.second), "rejected")
+        mails = [m for m in sink.messages() if m["X-Envelope-To"] == PERSONAL["email"]]
+        self.assertIn(
+            "Segnalazione doppia.", mails[-1].get_payload(decode=True).decode()
+        )
+
+    def test_reject_needs_a_reason(self):
+        response = self.post(
+            self.second.absolute_url() + "/@@moderate", **{"form.buttons.reject": "1"}
+        )
+        self.assertEqual(api.content.get_state(self.second), "submitted")
+        self.assertIn("Give the reason of the rejection.", response.text)
+
+    def test_offices_cannot_moderate(self):
+        session = self.office()
+        response = session.get(self.first.absolute_url() + "/@@moderate", timeout=60)
+        self.assertNotIn("Approve and publish", response.text)
