@@ -186,6 +186,17 @@ class ICivicReportsSettings(Interface):
         default="",
     )
 
+    retention_months = schema.Int(
+        title=_("Months to keep the reporter's data after closing"),
+        description=_(
+            "Then the daily command erases the reporter's personal data from "
+            "the report and its history; the report itself stays. 0 keeps them."
+        ),
+        required=True,
+        default=24,
+        min=0,
+    )
+
     rejection_reasons = schema.List(
         title=_("Rejection reasons"),
         description=_(
