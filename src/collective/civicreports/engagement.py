@@ -11,6 +11,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from BTrees.OOBTree import OOTreeSet
 from datetime import datetime
+from persistent.list import PersistentList
 from zope.annotation.interfaces import IAnnotations
 
 import hmac
@@ -20,6 +21,7 @@ import secrets
 FOLLOWERS = "collective.civicreports.followers"
 SUPPORT = "collective.civicreports.support"
 SUPPORTERS = "collective.civicreports.supporters"
+MESSAGES = "collective.civicreports.messages"
 
 
 def new_token():
@@ -55,6 +57,7 @@ def prepare(report):
     annotations.setdefault(FOLLOWERS, OOBTree())
     annotations.setdefault(SUPPORTERS, OOTreeSet())
     annotations.setdefault(SUPPORT, Length())
+    annotations.setdefault(MESSAGES, PersistentList())
 
 
 # Followers

@@ -2,6 +2,7 @@
 
 from collective.civicreports import _
 from collective.civicreports import engagement
+from collective.civicreports import messages
 from collective.civicreports import ratelimit
 from collective.civicreports.browser.report import DetailsMixin
 from collective.civicreports.settings import setting
@@ -109,3 +110,9 @@ class TrackView(DetailsMixin, BrowserView):
         # The photos of a report that is not public yet cannot be shown to
         # an anonymous visitor: the page lists none.
         return []
+
+    def messages(self):
+        return messages.messages(self.report)
+
+    def token(self):
+        return self.request.form.get("t", "")

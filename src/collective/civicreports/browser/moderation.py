@@ -59,6 +59,27 @@ class ModerationQueueView(BrowserView):
             )
         return items
 
+    def to_assign(self):
+        return [
+            {
+                "url": brain.getURL(),
+                "number": brain.tracking_number,
+                "title": brain.Title,
+                "office": brain.report_office,
+            }
+            for brain in api.content.find(
+                context=self.context,
+                portal_type="Report",
+                review_state="approved",
+                sort_on="created",
+            )
+        ]
+
+    def offices(self):
+        from collective.civicreports.browser.handling import office_choices
+
+        return office_choices()
+
 
 class ModerateView(BrowserView):
     """``<report>/@@moderate``."""

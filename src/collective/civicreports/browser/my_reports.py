@@ -1,5 +1,7 @@
 """``@@my-reports``: a logged-in citizen's own reports, in any state."""
 
+from collective.civicreports import engagement
+from collective.civicreports import messages
 from collective.civicreports.categories import get_category
 from collective.civicreports.timeline import state_title
 from collective.civicreports.timeline import timeline
@@ -45,6 +47,8 @@ class MyReportsView(BrowserView):
                     "timeline": timeline(report),
                     "answer": report.answer,
                     "visible": api.user.has_permission("View", obj=report),
+                    "messages": messages.messages(report),
+                    "private_url": engagement.private_url(report),
                 }
             )
         return reports
