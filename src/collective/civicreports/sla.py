@@ -29,7 +29,9 @@ def _history_time(report, transitions):
 
 def report_sla(report, state, now=None):
     """{"assignment": Status, "answer": Status} of a report."""
-    submitted = report.created().asdatetime().replace(tzinfo=None)
+    # An operator records when a phone call or a letter came in.
+    received = getattr(report, "received", None)
+    submitted = received or report.created().asdatetime().replace(tzinfo=None)
     return sla_status(
         state,
         submitted,

@@ -45,6 +45,16 @@ class IReportSchema(model.Schema):
     )
     directives.write_permission(channel=MODERATE)
 
+    received = schema.Datetime(
+        title=_("Received on"),
+        description=_(
+            "For reports received by phone, e-mail, PEC, at the desk or on "
+            "paper: when the municipality received them. Deadlines count from it."
+        ),
+        required=False,
+    )
+    directives.write_permission(received=MODERATE)
+
     confidential = schema.Bool(
         title=_("Confidential"),
         description=_(

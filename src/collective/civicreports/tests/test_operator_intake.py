@@ -45,3 +45,19 @@ class OperatorAddFormTest(unittest.TestCase):
         self.assertEqual(report.office, "office-roads")
         self.assertEqual(api.content.get_state(report), "submitted")
         self.assertIn("ReportOffice", report.get_local_roles_for_userid("office-roads"))
+
+    def test_received_date_sets_the_deadlines(self):
+        from collective.civicreports.sla import report_sla
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import submit
+        from datetime import datetime
+        from datetime import timedelta
+
+        portal = self.layer["portal"]
+        login_as(portal, "admin")
+        report = submit(portal, user="moderator", channel="phone", reporter={"fullname": "Anna"})
+        report.received = datetime.now() - timedelta(days=5)
+        status = report_sla(report, "submitted")["assignment"]
+        self.assertTrue(status.overdue)
+        report.received = None
+        self.assertFalse(report_sla(report, "submitted")["assignment"].overdue)
