@@ -297,3 +297,67 @@ def _quit_browsers():
     for driver in DRIVERS.values():
         driver.quit()
     DRIVERS.clear()
+
+
+class StaffJourneyTest(BrowserCase):
+    """The moderation queue and the office dashboard, in the browser."""
+
+    def test_moderator_and_office(self):
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import PERSONAL
+        from collective.civicreports.tests.base import submit
+
+        d = self.driver
+        login_as(self.portal, "admin")
+        report = submit(
+            self.portal,
+            title="Buca in via Roma",
+            description=f"Sono {PERSONAL['fullname']}, telefono 347 000 1122.",
+        )
+        transaction.commit()
+        self.login("moderator")
+        self.open(self.folder.absolute_url() + "/@@moderation")
+        self.check_axe("moderation queue")
+        self.click(
+            d.find_element(
+                By.CSS_SELECTOR, f"a[href='{report.absolute_url()}/@@moderate']"
+            )
+        )
+        self.wait.until(EC.presence_of_element_located((By.ID, "civicreport-findings")))
+        self.check_axe("moderation of a report")
+        for button in d.find_elements(By.CSS_SELECTOR, ".civicreport-omissis"):
+            self.click(button)
+        description = d.find_element(
+            By.ID, "civicreport-moderate-description"
+        ).get_attribute("value")
+        self.assertNotIn("347 000 1122", description)
+        self.assertNotIn(PERSONAL["fullname"], description)
+        self.click(d.find_element(By.NAME, "form.buttons.approve"))
+        self.wait.until(lambda d: "@@moderation" in d.current_url)
+        assign = d.find_element(
+            By.CSS_SELECTOR, "form.civicreport-assign button[type=submit]"
+        )
+        self.click(assign)
+        self.wait.until(EC.staleness_of(assign))
+        transaction.begin()
+        self.assertEqual(api.content.get_state(report), "assigned")
+        self.assertIn("[omissis]", report.description)
+
+        d.delete_all_cookies()
+        self.login("roads")
+        self.open(self.portal.absolute_url() + "/@@my-office")
+        self.check_axe("office dashboard")
+        self.click(
+            d.find_element(
+                By.CSS_SELECTOR, f"a[href='{report.absolute_url()}/@@handle']"
+            )
+        )
+        self.wait.until(EC.presence_of_element_located((By.ID, "civicreport-answer")))
+        self.check_axe("handling of a report")
+        d.find_element(By.ID, "civicreport-answer").send_keys("Buca riparata.")
+        close = d.find_element(By.NAME, "form.buttons.close")
+        self.click(close)
+        self.wait.until(EC.staleness_of(close))
+        transaction.begin()
+        self.assertEqual(api.content.get_state(report), "closed")
+        self.assertEqual(report.answer, "Buca riparata.")
