@@ -43,7 +43,8 @@ if site_id not in app.objectIds():
     setSite(site)
     from collective.civicreports import demo
 
-    demo.setup_demo(site)
+    folder = demo.setup_demo(site)
+    demo.create_sample_reports(folder)
 else:
     site = app[site_id]
     setSite(site)

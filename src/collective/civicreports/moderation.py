@@ -81,3 +81,35 @@ def approve(report, confidential=False, published_photos=()):
 
 def reject(report, reason):
     api.content.transition(obj=report, transition="reject", comment=reason)
+
+
+def mark_duplicate(report, original):
+    """Close a report that repeats ``original``: it stays with the staff and
+    its reporter (never public), links to the original, and its reporter
+    follows the original from now on."""
+    from collective.civicreports import _
+    from collective.civicreports import engagement
+    from zope.i18n import translate
+
+    language = api.portal.get_registry_record("plone.default_language", default="en")
+    report.confidential = True
+    report.duplicate_of = original.getId()
+    report.answer = translate(
+        _(
+            "duplicate_answer",
+            default="This report repeats the report ${number}, which is being "
+            "handled: you will be told of its progress.\n\n${url}",
+            mapping={
+                "number": original.tracking_number,
+                "url": original.absolute_url(),
+            },
+        ),
+        target_language=language,
+    )
+    if report.reporter_email:
+        engagement.follow(original, report.reporter_email)
+    api.content.transition(
+        obj=report, transition="duplicate", comment=original.tracking_number
+    )
+    report.reindexObject()
+    report.reindexObjectSecurity()

@@ -121,6 +121,28 @@ class ModerateView(BrowserView):
                 else _("The report has been approved and published.")
             )
             return self.back_to_queue()
+        if "form.buttons.duplicate" in form:
+            number = (form.get("duplicate_of") or "").strip()
+            original = report.__parent__.get(number) if number else None
+            if (
+                original is None
+                or original is report
+                or api.content.get_state(original)
+                in (
+                    "submitted",
+                    "rejected",
+                )
+            ):
+                messages.add(
+                    _(
+                        "Give the tracking number of a public report to mark this one as its duplicate."
+                    ),
+                    type="error",
+                )
+                return None
+            moderation.mark_duplicate(report, original)
+            messages.add(_("The report has been closed as a duplicate."))
+            return self.back_to_queue()
         if "form.buttons.reject" in form:
             reason = (form.get("reason_text") or form.get("reason") or "").strip()
             if not reason:

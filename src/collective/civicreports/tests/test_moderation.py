@@ -155,3 +155,38 @@ class ModerationTest(unittest.TestCase):
         session = self.office()
         response = session.get(self.first.absolute_url() + "/@@moderate", timeout=60)
         self.assertNotIn("Approve and publish", response.text)
+
+
+class DuplicateTest(ModerationTest):
+    def test_mark_as_duplicate(self):
+        from collective.civicreports.engagement import follower_emails
+
+        self.post(
+            self.second.absolute_url() + "/@@moderate", **{"form.buttons.approve": "1"}
+        )
+        self.post(
+            self.first.absolute_url() + "/@@moderate",
+            **{
+                "duplicate_of": self.second.tracking_number,
+                "form.buttons.duplicate": "1",
+            },
+        )
+        self.assertEqual(api.content.get_state(self.first), "closed")
+        self.assertTrue(self.first.confidential)
+        self.assertIn(self.second.tracking_number, self.first.answer)
+        self.assertIn(PERSONAL["email"], follower_emails(self.second))
+        # Never public: its unmoderated text stays with the staff.
+        self.assertNotIn(
+            "Chiamatemi", requests.get(self.first.absolute_url(), timeout=60).text
+        )
+
+    def test_duplicate_needs_a_public_original(self):
+        response = self.post(
+            self.first.absolute_url() + "/@@moderate",
+            **{
+                "duplicate_of": self.second.tracking_number,
+                "form.buttons.duplicate": "1",
+            },
+        )
+        self.assertEqual(api.content.get_state(self.first), "submitted")
+        self.assertIn("tracking number of a public report", response.text)

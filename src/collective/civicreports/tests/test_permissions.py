@@ -22,14 +22,17 @@ MATRIX = {
         "View": PRIVATE,
         "Modify portal content": {"moderator", "admin"},
         "transitions": {
-            "moderator": {"approve", "reject"},
-            "admin": {"approve", "reject"},
+            "moderator": {"approve", "reject", "duplicate"},
+            "admin": {"approve", "reject", "duplicate"},
         },
     },
     "approved": {
         "View": ALL,
         "Modify portal content": {"moderator", "admin"},
-        "transitions": {"moderator": {"assign"}, "admin": {"assign"}},
+        "transitions": {
+            "moderator": {"assign", "duplicate"},
+            "admin": {"assign", "duplicate"},
+        },
     },
     "assigned": {
         "View": ALL,

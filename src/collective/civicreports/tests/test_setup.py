@@ -43,7 +43,7 @@ class TestInstall(unittest.TestCase):
         )
         self.assertEqual(
             sorted(workflow.transitions.objectIds()),
-            ["approve", "assign", "close", "reassign", "reject", "reopen"],
+            ["approve", "assign", "close", "duplicate", "reassign", "reject", "reopen"],
         )
 
     def test_mail_rules(self):
