@@ -32,16 +32,25 @@ def age(created):
 class ModerationQueueView(BrowserView):
     """``<report folder>/@@moderation``: submitted reports, oldest first."""
 
-    def items(self):
-        brains = api.content.find(
+    # Each section shows the oldest reports only: a queue of thousands is a
+    # problem of staffing, not of paging.
+    LIMIT = 100
+
+    def _brains(self, state):
+        return api.content.find(
             context=self.context,
             portal_type="Report",
-            review_state="submitted",
+            review_state=state,
             sort_on="created",
             sort_order="ascending",
         )
+
+    def totals(self):
+        return {state: len(self._brains(state)) for state in ("submitted", "approved")}
+
+    def items(self):
         items = []
-        for brain in brains:
+        for brain in self._brains("submitted")[: self.LIMIT]:
             report = brain.getObject()
             category = get_category(report.category)
             status = report_sla(report, "submitted")["assignment"]
@@ -67,12 +76,7 @@ class ModerationQueueView(BrowserView):
                 "title": brain.Title,
                 "office": brain.report_office,
             }
-            for brain in api.content.find(
-                context=self.context,
-                portal_type="Report",
-                review_state="approved",
-                sort_on="created",
-            )
+            for brain in self._brains("approved")[: self.LIMIT]
         ]
 
     def offices(self):
