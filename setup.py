@@ -44,6 +44,7 @@ setup(
         "plone.stringinterp",
         "collective.geolocationbehavior",
         "Pillow",
+        "openpyxl",
     ],
     extras_require={
         "test": [
@@ -61,6 +62,7 @@ setup(
         "z3c.autoinclude.plugin": ["target = plone"],
         "console_scripts": [
             "civicreports-mailsink = collective.civicreports.mailsink:main",
+            "civicreports-daily = collective.civicreports.daily:main",
         ],
     },
 )
