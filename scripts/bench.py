@@ -89,6 +89,18 @@ def main(count):
                 )
                 timings.append(time.monotonic() - started)
             features = len(response.json()["features"])
+            for page in ("@@moderation", "@@report-statistics"):
+                page_timings = []
+                for _ in range(3):
+                    started = time.monotonic()
+                    answer = requests.get(
+                        f"{url}/{page}", auth=("moderator", "moderator"), timeout=300
+                    )
+                    page_timings.append(time.monotonic() - started)
+                print(
+                    f"{page} with {count} reports: HTTP {answer.status_code}, "
+                    f"best of 3 {min(page_timings):.2f} s"
+                )
             print(
                 f"GeoJSON feed: {features} features, {len(response.content) / 1e6:.1f} MB, "
                 f"best of 3 {min(timings):.2f} s"

@@ -43,9 +43,11 @@ for index in range(count):
         email="prova@example.org",
     )
     report = create_report(folder, submission)
-    workflow.doActionFor(report, "approve")
-    if rng.random() < 0.5:
-        workflow.doActionFor(report, "assign")
+    # One in ten waits for moderation; half of the rest are assigned.
+    if rng.random() >= 0.1:
+        workflow.doActionFor(report, "approve")
+        if rng.random() < 0.5:
+            workflow.doActionFor(report, "assign")
     if index % 500 == 499:
         transaction.commit()
         print(f"{index + 1} reports, {time.monotonic() - started:.0f} s", flush=True)

@@ -180,3 +180,19 @@ class TrackReplyView(BrowserView):
             messages.reply(report, text)
             _say(self.request, _("Your answer has been sent to the municipality."))
         return self.request.response.redirect(engagement.private_url(report))
+
+
+class InOfficeView(BrowserView):
+    """Whether the user belongs to an office of some category (for the
+    "My office" link of the user menu)."""
+
+    def __call__(self):
+        from collective.civicreports.categories import all_categories
+
+        offices = {
+            category.office for _key, category in all_categories() if category.office
+        }
+        user = api.user.get_current()
+        return any(
+            group.getId() in offices for group in api.group.get_groups(user=user)
+        )

@@ -200,3 +200,15 @@ class HandlingTest(unittest.TestCase):
         transaction.begin()
         self.assertIn(response.status_code, (403, 404))
         self.assertEqual(messages(self.report), [])
+
+
+class MenuLinksTest(unittest.TestCase):
+    layer = SERVER_TESTING
+
+    def test_my_office_link_for_office_members_only(self):
+        url = self.layer["portal"].absolute_url()
+        roads = requests.get(url, auth=("roads", "roads"), timeout=60).text
+        citizen = requests.get(url, auth=("citizen", "citizen"), timeout=60).text
+        self.assertIn("@@my-office", roads)
+        self.assertNotIn("@@my-office", citizen)
+        self.assertIn("@@my-reports", citizen)
