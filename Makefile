@@ -90,6 +90,10 @@ test: install system-packages ## Install what the tests need and run them all
 bench: install system-packages ## Measure the public map with 10,000 reports (COUNT=...)
 	$(BIN)/python scripts/bench.py $(or $(COUNT),10000)
 
+.PHONY: daily
+daily: install ## Run the daily reminders and retention on the local instance (stopped)
+	$(BIN)/civicreports-daily $(VAR)/instance/zope.conf $(SITE_ID) --url http://127.0.0.1:$(PORT)/$(SITE_ID)
+
 .PHONY: format
 format: install ## Format the code
 	$(BIN)/ruff format src scripts
