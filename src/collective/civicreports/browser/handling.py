@@ -44,6 +44,9 @@ class AssignView(BrowserView):
         transition = "reassign" if state == "assigned" else "assign"
         api.content.transition(obj=report, transition=transition, comment=comment)
         _say(self.request, _("The report has been assigned."))
+        back = self.request.form.get("came_from")
+        if back == "handle":
+            return self.request.response.redirect(report.absolute_url() + "/@@handle")
         return self.request.response.redirect(
             report.__parent__.absolute_url() + "/@@moderation"
         )
@@ -102,6 +105,14 @@ class HandleView(BrowserView):
 
     def can_close(self):
         return self.state() == "assigned"
+
+    def can_reassign(self):
+        return self.state() == "assigned" and api.user.has_permission(
+            "collective.civicreports: Moderate reports", obj=self.context
+        )
+
+    def offices(self):
+        return office_choices()
 
     def messages(self):
         return messages.messages(self.context)

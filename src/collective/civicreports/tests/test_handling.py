@@ -186,6 +186,46 @@ class HandlingTest(unittest.TestCase):
             self.report.tracking_number, requests.get(url, timeout=60).text
         )
 
+    def test_moderator_reassigns_from_the_handling_page(self):
+        moderator = self.session("moderator")
+        url = self.report.absolute_url()
+        self.post(
+            moderator,
+            url + "/@@moderate",
+            url + "/@@moderate",
+            **{"form.buttons.approve": "1"},
+        )
+        self.post(
+            moderator,
+            self.folder.absolute_url() + "/@@moderation",
+            url + "/@@assign",
+            office="office-roads",
+        )
+        self.sink.clear()
+        self.post(
+            moderator,
+            url + "/@@handle",
+            url + "/@@assign",
+            office="office-waste",
+            comment="Rifiuti",
+            came_from="handle",
+        )
+        self.assertEqual(api.content.get_state(self.report), "assigned")
+        self.assertEqual(self.report.office, "office-waste")
+        actions = [
+            e["action"] for e in self.report.workflow_history["civicreport_workflow"]
+        ]
+        self.assertEqual(actions[-2:], ["assign", "reassign"])
+        self.assertTrue(self.mails_to("rifiuti@comune.example.it"))
+        # The office no longer in charge cannot handle it any more.
+        self.assertNotIn(
+            "Answer and close",
+            self.session("roads").get(url + "/@@handle", timeout=60).text,
+        )
+        self.assertNotIn(
+            "Reassign to", self.session("waste").get(url + "/@@handle", timeout=60).text
+        )
+
     def test_office_cannot_handle_another_offices_report(self):
         waste = self.session("waste")
         response = waste.get(self.report.absolute_url() + "/@@handle", timeout=60)
