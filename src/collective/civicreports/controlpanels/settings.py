@@ -3,9 +3,32 @@ from collective.civicreports import geo
 from collective.civicreports.interfaces import ICivicReportsSettings
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
+from plone.namedfile.field import NamedFile
+from Products.statusmessages.interfaces import IStatusMessage
 from z3c.form import button
+from z3c.form import field
 from z3c.form.interfaces import WidgetActionExecutionError
+from zope.interface import Interface
 from zope.interface import Invalid
+
+
+class ITerritoryUpload(Interface):
+    """Not a setting: a file whose content becomes the territory."""
+
+    territory_file = NamedFile(
+        title=_("Upload the municipal territory"),
+        description=_("A GeoJSON file; it replaces the territory above."),
+        required=False,
+    )
+
+
+def check_territory(text):
+    try:
+        if not geo.polygons(text):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 class SettingsForm(RegistryEditForm):
@@ -14,20 +37,34 @@ class SettingsForm(RegistryEditForm):
     label = _("Citizen reports")
     description = _("Settings of the citizen reports service.")
 
+    def updateFields(self):
+        super().updateFields()
+        upload = field.Field(ITerritoryUpload["territory_file"], ignoreContext=True)
+        self.fields += field.Fields(upload)
+
     @button.buttonAndHandler(_("Save"), name="save")
     def handleSave(self, action):
         data, errors = self.extractData()
-        territory = (data.get("territory") or "").strip()
-        if territory:
+        if errors:
+            self.status = self.formErrorsMessage
+            return
+        upload = data.pop("territory_file", None)
+        if upload is not None and upload.data:
             try:
-                if not geo.polygons(territory):
-                    raise ValueError
-            except (ValueError, KeyError, TypeError, AttributeError):
-                raise WidgetActionExecutionError(
-                    "territory",
-                    Invalid(_("Give a GeoJSON Polygon, MultiPolygon or Feature.")),
-                ) from None
-        super().handleSave(self, action)
+                data["territory"] = upload.data.decode("utf-8")
+            except UnicodeDecodeError:
+                data["territory"] = ""
+            problem = "territory_file"
+        else:
+            problem = "territory"
+        territory = (data.get("territory") or "").strip()
+        if territory and not check_territory(territory):
+            raise WidgetActionExecutionError(
+                problem, Invalid(_("Give a GeoJSON Polygon, MultiPolygon or Feature."))
+            )
+        self.applyChanges(data)
+        IStatusMessage(self.request).add(_("Changes saved."), "info")
+        self.request.response.redirect(self.request.getURL())
 
     @button.buttonAndHandler(_("Cancel"), name="cancel")
     def handleCancel(self, action):

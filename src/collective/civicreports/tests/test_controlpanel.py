@@ -102,6 +102,50 @@ class ControlPanelTest(unittest.TestCase):
             api.portal.get_registry_record("collective.civicreports.territory"),
         )
 
+    def test_territory_from_an_uploaded_file(self):
+        import io
+        import json
+
+        square = {
+            "type": "Polygon",
+            "coordinates": [
+                [[8.0, 38.0], [8.5, 38.0], [8.5, 38.5], [8.0, 38.5], [8.0, 38.0]]
+            ],
+        }
+        browser = self.browser
+        browser.open(self.url + "/@@civicreports-settings")
+        browser.getControl(name="form.widgets.territory_file").add_file(
+            io.BytesIO(json.dumps(square).encode()),
+            "application/geo+json",
+            "comune.geojson",
+        )
+        browser.getControl(name="form.buttons.save").click()
+        transaction.begin()
+        self.assertEqual(
+            json.loads(
+                api.portal.get_registry_record("collective.civicreports.territory")
+            ),
+            square,
+        )
+        browser.open(self.url + "/@@civicreports-settings")
+        browser.getControl(name="form.widgets.territory_file").add_file(
+            io.BytesIO(b"not json"), "application/geo+json", "bad.geojson"
+        )
+        browser.getControl(name="form.buttons.save").click()
+        self.assertIn("GeoJSON", browser.contents)
+
+    def test_deadline_settings_are_in_the_panel(self):
+        self.browser.open(self.url + "/@@civicreports-settings")
+        for name in (
+            "assignment_hours",
+            "answer_days",
+            "working_days",
+            "holidays",
+            "retention_months",
+            "rejection_reasons",
+        ):
+            self.assertIn(f"form.widgets.{name}", self.browser.contents)
+
     def test_members_cannot_manage(self):
         browser = Browser(self.layer["app"])
         browser.addHeader("Authorization", "Basic moderator:moderator")
