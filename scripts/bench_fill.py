@@ -52,6 +52,4 @@ for index in range(count):
         transaction.commit()
         print(f"{index + 1} reports, {time.monotonic() - started:.0f} s", flush=True)
 transaction.commit()
-print(
-    f"{count} public reports created in {time.monotonic() - started:.0f} s", flush=True
-)
+print(f"{count} reports created in {time.monotonic() - started:.0f} s", flush=True)

@@ -5,6 +5,7 @@ the moderation queue; the citizen's answer from the private page."""
 from collective.civicreports import _
 from collective.civicreports import engagement
 from collective.civicreports import messages
+from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.categories import get_category
 from collective.civicreports.sla import report_sla
 from collective.civicreports.timeline import state_title
@@ -52,17 +53,8 @@ class AssignView(BrowserView):
         )
 
 
-class HandleView(BrowserView):
+class HandleView(PostedForm):
     """``<report>/@@handle``: everything an office does on a report."""
-
-    def __call__(self):
-        form = self.request.form
-        if self.request.method == "POST":
-            CheckAuthenticator(self.request)
-            result = self.handle(form)
-            if result is not None:
-                return result
-        return self.index()
 
     def handle(self, form):
         report = self.context

@@ -3,13 +3,13 @@ where one is redacted, its photos chosen, and approved or rejected."""
 
 from collective.civicreports import _
 from collective.civicreports import moderation
+from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.categories import get_category
 from collective.civicreports.settings import setting
 from collective.civicreports.sla import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
 from plone import api
-from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
 
@@ -85,17 +85,8 @@ class ModerationQueueView(BrowserView):
         return office_choices()
 
 
-class ModerateView(BrowserView):
+class ModerateView(PostedForm):
     """``<report>/@@moderate``."""
-
-    def __call__(self):
-        form = self.request.form
-        if self.request.method == "POST":
-            CheckAuthenticator(self.request)
-            result = self.handle(form)
-            if result is not None:
-                return result
-        return self.index()
 
     def handle(self, form):
         report = self.context

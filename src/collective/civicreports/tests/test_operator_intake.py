@@ -55,7 +55,9 @@ class OperatorAddFormTest(unittest.TestCase):
 
         portal = self.layer["portal"]
         login_as(portal, "admin")
-        report = submit(portal, user="moderator", channel="phone", reporter={"fullname": "Anna"})
+        report = submit(
+            portal, user="moderator", channel="phone", reporter={"fullname": "Anna"}
+        )
         report.received = datetime.now() - timedelta(days=5)
         status = report_sla(report, "submitted")["assignment"]
         self.assertTrue(status.overdue)
