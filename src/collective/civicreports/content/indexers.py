@@ -44,3 +44,23 @@ def searchable_text(report):
         report.answer,
     ]
     return " ".join(part for part in parts if part)
+
+
+@indexer(IReport)
+def report_cells(report):
+    """The map cells of a public, not confidential report with a place;
+    nothing for the others, so that the map's index holds only what anyone
+    may see."""
+    from collective.civicreports.geocells import cells_of
+    from collective.civicreports.queries import PUBLIC_STATES
+    from plone import api
+
+    geolocation = getattr(report, "geolocation", None)
+    if (
+        geolocation is None
+        or geolocation.latitude is None
+        or report.confidential
+        or api.content.get_state(report, default=None) not in PUBLIC_STATES
+    ):
+        return ()
+    return cells_of(geolocation.latitude, geolocation.longitude)

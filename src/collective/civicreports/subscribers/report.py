@@ -71,7 +71,10 @@ def report_modified(report, event):
 
 
 def report_transitioned(report, event):
-    """On closing, a comment given without a public answer becomes the answer."""
+    """The map's index follows the state; on closing, a comment given
+    without a public answer becomes the answer."""
+    # The workflow tool reindexes its own variables only.
+    report.reindexObject(idxs=["report_cells"])
     transition = getattr(event, "transition", None)
     if transition is None or transition.id != "close":
         return

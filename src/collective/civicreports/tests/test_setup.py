@@ -117,3 +117,24 @@ class TestUninstall(unittest.TestCase):
         from collective.civicreports.tracking import get_counter
 
         self.assertIsNotNone(get_counter(self.portal))
+
+
+class TestUpgrade(unittest.TestCase):
+    layer = INTEGRATION_TESTING
+
+    def test_upgrade_to_1001(self):
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import run_as
+        from collective.civicreports.tests.base import submit
+        from collective.civicreports.upgrades.v1001 import upgrade
+
+        portal = self.layer["portal"]
+        login_as(portal, "admin")
+        report = submit(portal)
+        run_as(portal, "moderator", "approve", report)
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delIndex("report_cells")
+        upgrade(None)
+        self.assertIn("report_cells", catalog.indexes())
+        found = catalog.unrestrictedSearchResults(report_cells="*")
+        self.assertEqual([b.getId for b in found], [report.getId()])

@@ -2,9 +2,12 @@
 for maps. Built from catalog metadata only, so that it stays fast with many
 thousands of reports, and cacheable with an ETag and Last-Modified."""
 
+from collections import OrderedDict
+from collective.civicreports.categories import all_categories
 from collective.civicreports.categories import CATEGORY_ID_RE
 from collective.civicreports.categories import get_category
-from collective.civicreports.queries import public_query
+from collective.civicreports.geocells import ALL
+from collective.civicreports.geocells import cells_covering
 from collective.civicreports.queries import PUBLIC_STATES
 from collective.civicreports.timeline import state_title
 from DateTime import DateTime
@@ -18,6 +21,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 
 
 CONTENT_TYPE = "application/geo+json; charset=utf-8"
@@ -32,35 +36,27 @@ class BadParameter(ValueError):
 
 
 def parse_filters(form):
-    """The catalog criteria for the query parameters of the request.
-    Empty parameters are ignored; raises BadParameter for invalid ones."""
+    """The filters of the query parameters. Empty parameters are ignored;
+    raises BadParameter for invalid ones."""
     bbox = _param(form, "bbox")
     category = _param(form, "category")
     state = _param(form, "state")
     since = _param(form, "since")
-    filters = {}
-    if bbox:
-        min_lon, min_lat, max_lon, max_lat = _bbox(bbox)
-    else:
-        # Reports without coordinates are not in these indexes at all, so
-        # the whole world as a range leaves them out.
-        min_lon, min_lat, max_lon, max_lat = -180.0, -90.0, 180.0, 90.0
-    filters["longitude"] = {"query": (min_lon, max_lon), "range": "min:max"}
-    filters["latitude"] = {"query": (min_lat, max_lat), "range": "min:max"}
+    filters = {"bbox": _bbox(bbox) if bbox else None}
     if category:
         # Only the form is checked: the reports of a removed category keep
         # its id, and a map may still ask for them.
         if not CATEGORY_ID_RE.match(category):
             raise BadParameter(f"category: {category!r} is not a category id.")
-        filters["report_category"] = category
+        filters["category"] = category
     if state:
         if state not in PUBLIC_STATES:
             raise BadParameter(
                 f"state: {state!r} is not one of {', '.join(PUBLIC_STATES)}."
             )
-        filters["review_state"] = state
+        filters["state"] = state
     if since:
-        filters["modified"] = {"query": _date(since), "range": "min"}
+        filters["since"] = _date(since).micros()
     return filters
 
 
@@ -139,11 +135,22 @@ def _not_modified_since(header, last_modified):
     return since.timestamp() >= int(last_modified)
 
 
+# Bodies already built, by ETag: an unchanged catalog gives the same answer.
+_BODIES = OrderedDict()
+_BODIES_LOCK = threading.Lock()
+MAX_BODIES = 16
+
+
 class ReportsGeoJSONGet(Service):
     """The public reports of the folder that have a place, as a GeoJSON
     FeatureCollection. Optional parameters: ``bbox``, ``category``,
     ``state``, ``since``. Whatever the user may see, only public and not
-    confidential reports are listed, with public data only."""
+    confidential reports are listed, with public data only.
+
+    The reports come from the ``report_cells`` index, which holds only the
+    public, not confidential reports with a place: the query needs no
+    security filter, and a box is found by the grid cells it covers, in time
+    that follows the reports in the box."""
 
     def render(self):
         # The body is GeoJSON text we build ourselves, not a structure for
@@ -153,66 +160,117 @@ class ReportsGeoJSONGet(Service):
             filters = parse_filters(self.request.form)
         except BadParameter as error:
             return self._bad_request(str(error))
-        self._category_titles = {}
-        self._state_titles = {}
-        brains = [
-            brain
-            for brain in self._search(filters)
-            # The index ranges leave these out already; metadata is the
-            # source of the coordinates, so make sure.
-            if brain.latitude is not None and brain.longitude is not None
-        ]
         response = self.request.response
-        etag, last_modified = self._validators(brains)
+        etag = self._etag()
         response.setHeader("ETag", etag)
-        if last_modified is not None:
-            response.setHeader("Last-Modified", formatdate(last_modified, usegmt=True))
-        anonymous = api.user.is_anonymous()
         response.setHeader(
             "Cache-Control",
             # Staff revalidate at every request, cheaply with the ETag.
-            "public, max-age=60" if anonymous else "private, no-cache",
+            "public, max-age=60" if api.user.is_anonymous() else "private, no-cache",
         )
         response.setHeader("Vary", VARY)
+        with _BODIES_LOCK:
+            cached = _BODIES.get(etag)
+        if cached is None:
+            cached = self._build(filters)
+            with _BODIES_LOCK:
+                _BODIES[etag] = cached
+                while len(_BODIES) > MAX_BODIES:
+                    _BODIES.popitem(last=False)
+        body, last_modified = cached
+        if last_modified is not None:
+            response.setHeader("Last-Modified", formatdate(last_modified, usegmt=True))
         if self._not_modified(etag, last_modified):
             response.setStatus(304)
             return ""
-        collection = {
-            "type": "FeatureCollection",
-            "features": [self._feature(brain) for brain in brains],
-        }
         response.setHeader("Content-Type", CONTENT_TYPE)
-        return json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
+        return body
 
-    def _search(self, filters):
-        query = public_query(self.context)
-        query.update(filters)
-        # searchResults applies the user's permissions; the query itself
-        # keeps out what is not public, for the staff too.
-        return api.portal.get_tool("portal_catalog").searchResults(**query)
+    def _etag(self):
+        """Everything the body depends on, without reading a report: the
+        catalog's change counter, the query, the folder, the language (of
+        the state titles) and the categories (their titles)."""
+        catalog = api.portal.get_tool("portal_catalog")
+        categories = "|".join(
+            f"{key}={category.title}" for key, category in all_categories()
+        )
+        # The counter's serial changes with every commit that touches the
+        # catalog, even when an undo brings the counter back to a value.
+        value = catalog.getCounter()  # also loads the counter: a ghost has no serial
+        counter = getattr(catalog, "_counter", None)
+        serial = getattr(counter, "_p_serial", b"").hex()
+        parts = (
+            f"{value}:{serial}",
+            self.request.get("QUERY_STRING", ""),
+            self.context.absolute_url(),
+            str(self.request.get("LANGUAGE", "")),
+            categories,
+        )
+        return '"' + hashlib.sha1("\n".join(parts).encode()).hexdigest() + '"'
 
-    def _validators(self, brains):
-        """The ETag and the newest modification time (seconds or None).
+    def _candidates(self, bbox):
+        catalog = api.portal.get_tool("portal_catalog")
+        cells = cells_covering(*bbox) if bbox else None
+        return catalog.unrestrictedSearchResults(report_cells=cells or ALL)
 
-        The ETag covers everything the body is made of: the reports (their
-        place in the site, state, category and modification date, which
-        changes on every edit), the titles shown for states and categories
-        (translated, or renamed in the control panel) and the site's URL.
-        It costs a pass over metadata, much less than building the body."""
-        digest = hashlib.sha1(self.context.absolute_url().encode())
+    def _build(self, filters):
+        """(body, newest modification in seconds or None)."""
+        self._category_titles = {}
+        self._state_titles = {}
+        bbox = filters["bbox"]
+        folder = "/".join(self.context.getPhysicalPath()) + "/"
+        site = api.portal.get()
+        site_path_length = len("/".join(site.getPhysicalPath()))
+        site_url = site.absolute_url()
+        features = []
         newest = None
-        for brain in brains:
-            modified = brain.modified.micros()
-            newest = modified if newest is None else max(newest, modified)
+        for brain in self._candidates(bbox):
+            latitude, longitude = brain.latitude, brain.longitude
+            if latitude is None or longitude is None:
+                continue
+            if bbox and not (
+                bbox[0] <= longitude <= bbox[2] and bbox[1] <= latitude <= bbox[3]
+            ):
+                continue
+            path = brain.getPath()
+            if not path.startswith(folder):
+                continue
             state, category = brain.review_state, brain.report_category
-            row = (
-                f"\n{brain.getPath()}|{brain.tracking_number}|{state}|"
-                f"{category}|{modified}|{self._state_title(state)}|"
-                f"{self._category_title(category)}"
+            if filters.get("category") and category != filters["category"]:
+                continue
+            if filters.get("state") and state != filters["state"]:
+                continue
+            modified = brain.modified.micros()
+            if filters.get("since") and modified < filters["since"]:
+                continue
+            newest = modified if newest is None else max(newest, modified)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": brain.tracking_number,
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(longitude, 6), round(latitude, 6)],
+                    },
+                    # Public data only: never the description or the reporter.
+                    "properties": {
+                        "tracking_number": brain.tracking_number,
+                        "title": brain.Title,
+                        "category": category,
+                        "category_title": self._category_title(category),
+                        "state": state,
+                        "state_title": self._state_title(state),
+                        "created": _iso(brain.created),
+                        "url": site_url + path[site_path_length:],
+                    },
+                }
             )
-            digest.update(row.encode())
-        last_modified = None if newest is None else newest / 1_000_000
-        return f'"{digest.hexdigest()}"', last_modified
+        body = json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return body, None if newest is None else newest / 1_000_000
 
     def _not_modified(self, etag, last_modified):
         if_none_match = self.request.getHeader("If-None-Match")
@@ -225,31 +283,6 @@ class ReportsGeoJSONGet(Service):
         if if_modified_since and last_modified is not None:
             return _not_modified_since(if_modified_since, last_modified)
         return False
-
-    def _feature(self, brain):
-        state, category = brain.review_state, brain.report_category
-        return {
-            "type": "Feature",
-            "id": brain.tracking_number,
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    round(float(brain.longitude), 6),
-                    round(float(brain.latitude), 6),
-                ],
-            },
-            # Public data only: never the description or the reporter.
-            "properties": {
-                "tracking_number": brain.tracking_number,
-                "title": brain.Title,
-                "category": category,
-                "category_title": self._category_title(category),
-                "state": state,
-                "state_title": self._state_title(state),
-                "created": _iso(brain.created),
-                "url": brain.getURL(),
-            },
-        }
 
     def _category_title(self, category_id):
         # A handful of categories for thousands of reports: look each up once.
