@@ -51,6 +51,96 @@ def zconsole(instance, script, *args):
     )
 
 
+def baseline(instance):
+    """Seconds to build the plain-Plone GeoJSON (see bench_baseline.py)."""
+    env = dict(os.environ)
+    output = subprocess.run(
+        [
+            BIN / "zconsole",
+            "run",
+            instance / "zope.conf",
+            ROOT / "scripts" / "bench_baseline.py",
+        ],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    ).stdout
+    line = next(row for row in output.splitlines() if row.startswith("BASELINE"))
+    _, features, seconds = line.split()
+    return int(features), float(seconds)
+
+
+class Server:
+    def __init__(self, instance, var, port):
+        for lock in (Path(var) / "mailqueue").glob("*/.sending-*"):
+            lock.unlink()
+        self.process = subprocess.Popen(
+            [BIN / "runwsgi", instance / "zope.ini"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{port}/Plone/segnalazioni"
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if requests.get(self.url, timeout=10).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the instance did not start")
+            time.sleep(0.5)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def timed_feed(url, params=None):
+    """(seconds of the first answer, best of 3 next answers, features)."""
+    feed = url + "/@reports-geojson"
+    headers = {"Accept": "application/json"}
+    started = time.monotonic()
+    response = requests.get(feed, params=params, headers=headers, timeout=300)
+    first = time.monotonic() - started
+    warm = []
+    for _ in range(3):
+        started = time.monotonic()
+        requests.get(feed, params=params, headers=headers, timeout=300)
+        warm.append(time.monotonic() - started)
+    return first, min(warm), len(response.json()["features"])
+
+
+def feed_stage(instance, var, port, label, boxes):
+    features, base = baseline(instance)
+    server = Server(instance, var, port)
+    try:
+        first, warm, count = timed_feed(server.url)
+        print(
+            f"{label}: baseline (plain catalog + getURL) {features} features in {base:.3f} s; "
+            f"@reports-geojson full: first answer {first:.3f} s ({first / base:.2f} of the "
+            f"baseline), cached {warm:.3f} s ({warm / base:.3f}); {count} features"
+        )
+        for name, bbox in boxes:
+            first, warm, count = timed_feed(server.url, {"bbox": bbox})
+            print(
+                f"{label}: bbox {name} ({bbox}): {count} features, first answer "
+                f"{first:.3f} s, cached {warm:.3f} s"
+            )
+    finally:
+        server.stop()
+
+
+# Around the demo map's centre: the fill spreads reports over about
+# 0.036 x 0.09 degrees; this box is 1/100 of that area.
+SMALL_BOX = "9.1172,39.2220,9.1262,39.2256"
+TEN_TIMES_BOX = "9.1075,39.2183,9.1359,39.2293"
+
+
 def main(count):
     from collective.civicreports.tests.chromium import start_chromium
 
@@ -143,6 +233,25 @@ def main(count):
         finally:
             server.terminate()
             server.wait(timeout=60)
+        if count >= 10000:
+            feed_stage(
+                instance,
+                var,
+                port,
+                f"{count} reports",
+                [
+                    ("holding about 1/10 of them", TEN_TIMES_BOX),
+                    ("holding about 1/100", SMALL_BOX),
+                ],
+            )
+            zconsole(instance, "bench_fill.py", "--fast", str(count * 9))
+            feed_stage(
+                instance,
+                var,
+                port,
+                f"{count * 10} reports",
+                [("holding about 1/100 of them", SMALL_BOX)],
+            )
 
 
 if __name__ == "__main__":
