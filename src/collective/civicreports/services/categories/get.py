@@ -1,0 +1,37 @@
+"""``GET <site>/@report-categories``: what a client needs to offer the
+categories a citizen may choose, as the report form does."""
+
+from collective.civicreports.categories import active_categories
+from collective.civicreports.vocabularies.reports import KIND_TITLES
+from plone.restapi.services import Service
+from zope.i18n import translate
+
+
+class ReportCategoriesGet(Service):
+    """The active categories, ordered by title. The office stays out: it is
+    the staff's organisation, and clients do not choose it."""
+
+    def reply(self):
+        return {
+            "@id": f"{self.context.absolute_url()}/@report-categories",
+            "items": [
+                self._item(key, category) for key, category in active_categories()
+            ],
+        }
+
+    def _item(self, key, category):
+        kind_title = KIND_TITLES.get(category.kind)
+        return {
+            "id": key,
+            "title": category.title or key,
+            "description": category.description or "",
+            "kind": category.kind,
+            "kind_title": translate(kind_title, context=self.request)
+            if kind_title
+            else category.kind,
+            "allow_anonymous": bool(category.allow_anonymous),
+            "within_territory": bool(category.within_territory),
+            # Extra questions per category are planned: the key is here
+            # already so that clients need not change when they come.
+            "questions": [],
+        }
