@@ -55,6 +55,7 @@ setup(
             "aiosmtpd",
             "selenium",
             "lxml",
+            "schemathesis",
         ],
         "dev": ["aiosmtpd"],
     },
