@@ -67,9 +67,22 @@ def create_report_folder(site):
     return folder
 
 
+OPEN311_KEY = "demo-open311-key"
+
+
+def create_open311_key():
+    """The well-known key of the demo, for trying the Open311 API."""
+    from collective.civicreports.open311.keys import create_key
+    from collective.civicreports.open311.keys import key_records
+
+    if not key_records().has_key("demo"):
+        create_key("Demo", "api", key=OPEN311_KEY, key_id="demo")
+
+
 def setup_demo(site):
     create_groups()
     create_users()
+    create_open311_key()
     return create_report_folder(site)
 
 

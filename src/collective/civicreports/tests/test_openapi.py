@@ -7,6 +7,7 @@ from pathlib import Path
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 
@@ -47,6 +48,8 @@ class OpenAPITest(unittest.TestCase):
             text=True,
             timeout=900,
             env=dict(os.environ, SCHEMATHESIS_HOOKS=""),
+            # schemathesis keeps a cache in its working directory.
+            cwd=tempfile.mkdtemp(prefix="civicreports-schemathesis-"),
         )
         summary = "\n".join(result.stdout.splitlines()[-25:])
         print("\nschemathesis:\n" + summary)

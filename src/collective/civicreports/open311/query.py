@@ -1,0 +1,155 @@
+"""``GET requests``: the public reports as Open311 service requests.
+
+Only what the public pages show: public states, never confidential
+reports, the moderated (redacted) description, published photos. Nothing
+of the reporter, whatever the spec's optional fields would allow.
+"""
+
+from collective.civicreports.categories import get_category
+from collective.civicreports.moderation import is_published
+from collective.civicreports.moderation import photos
+from collective.civicreports.queries import OPEN_STATES
+from collective.civicreports.queries import PUBLIC_STATES
+from collective.civicreports.sla import report_sla
+from collective.civicreports.substitutions import group_title
+from collective.civicreports.substitutions import office_id
+from DateTime import DateTime
+from datetime import datetime
+from plone import api
+
+import re
+
+
+MAX_REQUESTS = 1000
+DEFAULT_DAYS = 90
+STATUSES = {"open": list(OPEN_STATES), "closed": ["closed"]}
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be understood; the message says why."""
+
+
+def _param(form, name):
+    value = form.get(name)
+    if isinstance(value, list):
+        value = ",".join(str(item) for item in value)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _values(form, name):
+    """A parameter that may be repeated, comma delimited."""
+    return [part.strip() for part in _param(form, name).split(",") if part.strip()]
+
+
+def _date(form, name):
+    value = _param(form, name)
+    if not value:
+        return None
+    if not ISO_DATE_RE.match(value):
+        raise BadParameter(
+            f"{name}: {value!r} is not an ISO 8601 date, e.g. 2026-05-31T08:00:00Z."
+        )
+    try:
+        return DateTime(value)
+    except Exception:
+        raise BadParameter(f"{name}: {value!r} is not a valid date.") from None
+
+
+def catalog_query(root, form):
+    """The catalog query of the request parameters; BadParameter if one is
+    wrong."""
+    query = {
+        "portal_type": "Report",
+        "path": "/".join(root.getPhysicalPath()),
+        "review_state": list(PUBLIC_STATES),
+        "report_confidential": False,
+        "sort_on": "created",
+        "sort_order": "descending",
+        "sort_limit": MAX_REQUESTS,
+    }
+    numbers = _values(form, "service_request_id")
+    if numbers:
+        # The spec: with ids, every other argument is ignored.
+        query["tracking_number"] = numbers
+        return query
+    codes = _values(form, "service_code")
+    if codes:
+        query["report_category"] = codes
+    statuses = _values(form, "status")
+    if statuses:
+        unknown = [status for status in statuses if status not in STATUSES]
+        if unknown:
+            raise BadParameter(f"status: {unknown[0]!r} is not 'open' or 'closed'.")
+        query["review_state"] = sorted(
+            {state for status in statuses for state in STATUSES[status]}
+        )
+    start, end = _date(form, "start_date"), _date(form, "end_date")
+    if start is None:
+        start = (end or DateTime()) - DEFAULT_DAYS
+    if end is None:
+        query["created"] = {"query": start, "range": "min"}
+    else:
+        query["created"] = {"query": (start, end), "range": "min:max"}
+    return query
+
+
+def search(root, form):
+    """The service requests (dicts) matching the parameters, newest first."""
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.searchResults(**catalog_query(root, form))[:MAX_REQUESTS]
+    return [service_request(brain.getObject()) for brain in brains]
+
+
+def find(root, number):
+    """The public service request with this number, or None."""
+    result = search(root, {"service_request_id": number})
+    return result[0] if len(result) == 1 else None
+
+
+def iso(value):
+    """ISO 8601 with the time zone: a DateTime, or a naive datetime in the
+    server's zone (as the service levels compute them)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.isoformat(timespec="seconds")
+    if value.timezoneNaive():
+        value = value.toZone(value.localZone())
+    return value.ISO8601()
+
+
+def media_url(report):
+    for photo in photos(report):
+        if is_published(photo):
+            return photo.absolute_url() + "/@@images/image"
+    return ""
+
+
+def service_request(report):
+    state = api.content.get_state(report)
+    category = get_category(report.category)
+    geolocation = getattr(report, "geolocation", None)
+    latitude = getattr(geolocation, "latitude", None)
+    longitude = getattr(geolocation, "longitude", None)
+    return {
+        "service_request_id": report.tracking_number,
+        "status": "closed" if state == "closed" else "open",
+        "status_notes": report.answer or "",
+        "service_name": category.title if category is not None else report.category,
+        "service_code": report.category,
+        "description": report.description or "",
+        "agency_responsible": group_title(office_id(report)),
+        "service_notice": "",
+        "requested_datetime": iso(report.created()),
+        "updated_datetime": iso(report.modified()),
+        "expected_datetime": iso(report_sla(report, state)["answer"].deadline),
+        "address": report.address or "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": latitude,
+        "long": longitude,
+        "media_url": media_url(report),
+    }

@@ -1,0 +1,178 @@
+"""``<site>/open311/v2/...``: an Open311 GeoReport v2 server.
+
+One traversable view collects the path (``v2/services/roads.json``) and
+answers as the specification says, http://wiki.open311.org/GeoReport_v2:
+the format is the extension, errors are lists of code and description with
+the same HTTP status.
+"""
+
+from collective.civicreports.categories import active_categories
+from collective.civicreports.categories import get_category
+from collective.civicreports.open311 import post
+from collective.civicreports.open311 import query
+from collective.civicreports.open311.keys import find_key
+from collective.civicreports.open311.serialize import errors
+from collective.civicreports.open311.serialize import FORMATS
+from collective.civicreports.open311.serialize import render
+from collective.civicreports.vocabularies.reports import KIND_TITLES
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from Products.Five.browser import BrowserView
+from zope.i18n import translate
+from zope.interface import alsoProvides
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this API last changed, as the discovery document tells clients.
+CHANGESET = "2026-11-25T00:00:00+00:00"
+
+
+class Problem(Exception):
+    """An Open311 error answer."""
+
+    def __init__(self, status, *descriptions):
+        super().__init__(descriptions)
+        self.status = status
+        self.descriptions = descriptions
+
+
+@implementer(IPublishTraverse)
+class Open311View(BrowserView):
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.path = []
+
+    def publishTraverse(self, request, name):
+        self.path.append(name)
+        return self
+
+    def __call__(self):
+        path = list(self.path)
+        fmt = "xml"
+        if path:
+            path[-1], dot, extension = path[-1].rpartition(".")
+            if dot and extension in FORMATS:
+                fmt = extension
+            else:
+                path = None  # no format: nothing here
+        try:
+            if not path:
+                raise Problem(404, "Not found: add .json or .xml to the address.")
+            root, data = self.dispatch(path)
+            status = 200
+        except Problem as problem:
+            root, data = "errors", errors(problem.status, *problem.descriptions)
+            status = problem.status
+        body, content_type = render(fmt, root, data)
+        response = self.request.response
+        response.setStatus(status)
+        response.setHeader("Content-Type", content_type)
+        return body
+
+    def dispatch(self, path):
+        if path and path[0] == "v2":
+            path = path[1:]
+        elif path != ["discovery"]:
+            raise Problem(404, "Not found: the API is at open311/v2/.")
+        method = self.request.method
+        if path == ["requests"] and method == "POST":
+            return "service_requests", self.create_request()
+        if method not in ("GET", "HEAD"):
+            raise Problem(405, f"Method {method} not allowed here.")
+        if path == ["discovery"]:
+            return "discovery", self.discovery()
+        if path == ["services"]:
+            return "services", self.services()
+        if len(path) == 2 and path[0] == "services":
+            return "service_definition", self.service_definition(path[1])
+        if path == ["requests"]:
+            return "service_requests", self.requests()
+        if len(path) == 2 and path[0] == "requests":
+            return "service_requests", self.single_request(path[1])
+        if len(path) == 2 and path[0] == "tokens":
+            # The id of a request is known as soon as it is posted.
+            raise Problem(
+                404, "Tokens are not used: service_request_id is returned at once."
+            )
+        raise Problem(404, "Not found.")
+
+    def base_url(self):
+        return self.context.absolute_url() + "/open311/v2/"
+
+    def discovery(self):
+        email = api.portal.get_registry_record("plone.email_from_address", default="")
+        name = api.portal.get_registry_record("plone.email_from_name", default="")
+        return {
+            "changeset": CHANGESET,
+            "contact": f"{name} <{email}>" if email else name,
+            "key_service": "Ask the site administrators for an API key: "
+            + (email or self.context.absolute_url()),
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": self.base_url(),
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        }
+
+    def services(self):
+        return [
+            {
+                "service_code": key,
+                "service_name": category.title,
+                "description": category.description or "",
+                "metadata": False,
+                "type": "realtime",
+                "keywords": category.kind or "",
+                "group": translate(
+                    KIND_TITLES.get(category.kind, category.kind or ""),
+                    context=self.request,
+                ),
+            }
+            for key, category in active_categories()
+        ]
+
+    def service_definition(self, code):
+        category = get_category(code)
+        if category is None or not category.active:
+            raise Problem(404, f"Service {code!r} not found.")
+        return {"service_code": code, "attributes": []}
+
+    def requests(self):
+        try:
+            return query.search(self.context, self.request.form)
+        except query.BadParameter as error:
+            raise Problem(400, str(error)) from None
+
+    def single_request(self, number):
+        found = query.find(self.context, number)
+        if found is None:
+            raise Problem(404, f"Service request {number!r} not found.")
+        return [found]
+
+    def create_request(self):
+        # An API call, authenticated by its key: there is no form to protect.
+        alsoProvides(self.request, IDisableCSRFProtection)
+        form = self.request.form
+        key = find_key(form.get("api_key"))
+        if key is None:
+            raise Problem(403, "Invalid api_key: ask the site administrators for one.")
+        folder = post.report_folder(self.context)
+        if folder is None:
+            raise Problem(404, "This site takes no reports.")
+        try:
+            report = post.submit(folder, form, key, self.request)
+        except post.Invalid as error:
+            raise Problem(400, *error.descriptions) from None
+        return [
+            {
+                "service_request_id": report.tracking_number,
+                "service_notice": "",
+                "account_id": "",
+            }
+        ]
