@@ -109,9 +109,24 @@ class PrivacyTest(unittest.TestCase):
             ),
             ("my reports", self.portal_url + "/@@my-reports", False, {}),
             ("report form", self.portal_url + "/segnalazioni/@@segnala", False, {}),
-            ("REST search of reports", self.portal_url + "/segnalazioni/@reports", True, {}),
-            ("Open311 requests (JSON)", self.portal_url + "/open311/v2/requests.json", False, {}),
-            ("Open311 requests (XML)", self.portal_url + "/open311/v2/requests.xml", False, {}),
+            (
+                "REST search of reports",
+                self.portal_url + "/segnalazioni/@reports",
+                True,
+                {},
+            ),
+            (
+                "Open311 requests (JSON)",
+                self.portal_url + "/open311/v2/requests.json",
+                False,
+                {},
+            ),
+            (
+                "Open311 requests (XML)",
+                self.portal_url + "/open311/v2/requests.xml",
+                False,
+                {},
+            ),
             (
                 "Open311 request",
                 self.portal_url + f"/open311/v2/requests/{number}.json",
