@@ -115,3 +115,21 @@ def subject(message):
 def body(message):
     data = message.get_payload(decode=True)
     return data.decode(message.get_content_charset() or "utf-8")
+
+
+# The transitions that bring a new report to each state.
+PATHS = {
+    "submitted": (),
+    "approved": ("approve",),
+    "assigned": ("approve", "assign"),
+    "closed": ("approve", "assign", "close"),
+    "rejected": ("reject",),
+}
+
+
+def report_in(portal, state="approved", **overrides):
+    """A report submitted and moved, by the moderator, to ``state``."""
+    report = submit(portal, **overrides)
+    for transition in PATHS[state]:
+        run_as(portal, "moderator", transition, report)
+    return report

@@ -3,8 +3,8 @@
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import report_in
 from collective.civicreports.tests.base import run_as
-from collective.civicreports.tests.base import submit
 from DateTime import DateTime
 
 import requests
@@ -13,13 +13,6 @@ import unittest
 
 
 # The transitions that bring a new report to each state.
-PATHS = {
-    "submitted": (),
-    "approved": ("approve",),
-    "assigned": ("approve", "assign"),
-    "closed": ("approve", "assign", "close"),
-    "rejected": ("reject",),
-}
 
 PROPERTIES = {
     "tracking_number",
@@ -42,10 +35,7 @@ class GeoJSONCase(unittest.TestCase):
         self.url = self.portal.absolute_url() + "/segnalazioni/@reports-geojson"
 
     def report(self, state="approved", **overrides):
-        report = submit(self.portal, **overrides)
-        for transition in PATHS[state]:
-            run_as(self.portal, "moderator", transition, report)
-        return report
+        return report_in(self.portal, state, **overrides)
 
     def get(self, params=None, auth=None, headers=None):
         response = requests.get(

@@ -9,6 +9,7 @@ from collective.civicreports.open311.keys import key_records
 from collective.civicreports.open311.keys import revoke_key
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
+from collective.civicreports.tests.base import PATHS
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
@@ -26,13 +27,6 @@ import unittest
 
 
 DEMO_KEY = "demo-open311-key"
-PATHS = {
-    "submitted": (),
-    "approved": ("approve",),
-    "assigned": ("approve", "assign"),
-    "closed": ("approve", "assign", "close"),
-    "rejected": ("reject",),
-}
 REQUEST_FIELDS = [
     "service_request_id",
     "status",

@@ -4,6 +4,7 @@ user, and the confidential flag."""
 from collective.civicreports.testing import INTEGRATION_TESTING
 from collective.civicreports.tests.base import create_other_citizen
 from collective.civicreports.tests.base import login_as
+from collective.civicreports.tests.base import PATHS
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
 from plone import api
@@ -57,14 +58,6 @@ MATRIX = {
         "Modify portal content": {"admin"},
         "transitions": {},
     },
-}
-
-PATHS = {
-    "submitted": (),
-    "approved": ("approve",),
-    "assigned": ("approve", "assign"),
-    "closed": ("approve", "assign", "close"),
-    "rejected": ("reject",),
 }
 
 

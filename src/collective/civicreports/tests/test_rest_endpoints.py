@@ -8,6 +8,7 @@ from collective.civicreports.tests.base import image_data
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import new_request
 from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import report_in
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
 from datetime import date
@@ -22,13 +23,6 @@ import unittest
 
 
 # The transitions that bring a new report to each state.
-PATHS = {
-    "submitted": (),
-    "approved": ("approve",),
-    "assigned": ("approve", "assign"),
-    "closed": ("approve", "assign", "close"),
-    "rejected": ("reject",),
-}
 
 ITEM_KEYS = {
     "@id",
@@ -61,10 +55,7 @@ class EndpointCase(unittest.TestCase):
         self.folder_url = self.portal.absolute_url() + "/segnalazioni"
 
     def report(self, state="approved", **overrides):
-        report = submit(self.portal, **overrides)
-        for transition in PATHS[state]:
-            run_as(self.portal, "moderator", transition, report)
-        return report
+        return report_in(self.portal, state, **overrides)
 
     def get(self, url, params=None, auth=None):
         response = requests.get(
