@@ -64,3 +64,12 @@ def report_cells(report):
     ):
         return ()
     return cells_of(geolocation.latitude, geolocation.longitude)
+
+
+@indexer(IReport)
+def report_feature(report):
+    """The report's ready-made map feature (public data only), or None for
+    the reports the map does not show."""
+    from collective.civicreports.mapfeatures import feature_record
+
+    return feature_record(report)

@@ -6,6 +6,7 @@ of the reporter, whatever the spec's optional fields would allow.
 """
 
 from collective.civicreports.categories import get_category
+from collective.civicreports.dates import iso
 from collective.civicreports.moderation import is_published
 from collective.civicreports.moderation import photos
 from collective.civicreports.queries import OPEN_STATES
@@ -14,7 +15,6 @@ from collective.civicreports.sla import report_sla
 from collective.civicreports.substitutions import group_title
 from collective.civicreports.substitutions import office_id
 from DateTime import DateTime
-from datetime import datetime
 from plone import api
 
 import re
@@ -105,20 +105,6 @@ def find(root, number):
     """The public service request with this number, or None."""
     result = search(root, {"service_request_id": number})
     return result[0] if len(result) == 1 else None
-
-
-def iso(value):
-    """ISO 8601 with the time zone: a DateTime, or a naive datetime in the
-    server's zone (as the service levels compute them)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.astimezone()
-        return value.isoformat(timespec="seconds")
-    if value.timezoneNaive():
-        value = value.toZone(value.localZone())
-    return value.ISO8601()
 
 
 def media_url(report):

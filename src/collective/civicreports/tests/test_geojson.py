@@ -1,11 +1,16 @@
 """``GET @reports-geojson``: the public reports on a map, over real HTTP."""
 
+from collective.civicreports.categories import get_category
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
+from collective.civicreports.tests.base import new_request
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import report_in
 from collective.civicreports.tests.base import run_as
 from DateTime import DateTime
+from plone import api
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
 
 import requests
 import transaction
@@ -209,6 +214,68 @@ class FiltersTest(GeoJSONCase):
         transaction.commit()
         params = {"bbox": "", "category": "", "state": "", "since": ""}
         self.assertEqual(self.numbers(params), [report.tracking_number])
+
+
+class ReadyFeaturesTest(GeoJSONCase):
+    """Each feature is kept ready in the catalog: it must follow every
+    change of what it shows, and stay valid JSON whatever the text."""
+
+    def feature(self, number):
+        response = self.get()
+        self.assertEqual(response.status_code, 200, response.text)
+        found = [f for f in response.json()["features"] if f["id"] == number]
+        self.assertEqual(len(found), 1, response.text)
+        return found[0]["properties"]
+
+    def test_text_that_json_must_escape(self):
+        title = 'Buca "grande" \\ a\tb \u2028 </script> città ☂'
+        report = self.report(title=title)
+        transaction.commit()
+        self.assertEqual(self.feature(report.tracking_number)["title"], title)
+
+    def test_moderated_title(self):
+        from collective.civicreports.moderation import redact
+
+        report = self.report()
+        new_request()
+        redact(report, "Buca stradale", report.description)
+        transaction.commit()
+        self.assertEqual(self.feature(report.tracking_number)["title"], "Buca stradale")
+
+    def test_category_title_from_the_registry(self):
+        report = self.report()
+        transaction.commit()
+        self.feature(report.tracking_number)
+        get_category("roads").title = "Strade e marciapiedi"
+        transaction.commit()
+        properties = self.feature(report.tracking_number)
+        self.assertEqual(properties["category_title"], "Strade e marciapiedi")
+
+    def test_deleted_and_made_confidential(self):
+        deleted, hidden, kept = (self.report() for _ in range(3))
+        transaction.commit()
+        api.content.delete(deleted)
+        hidden.confidential = True
+        notify(ObjectModifiedEvent(hidden))
+        transaction.commit()
+        self.assertEqual(self.numbers(), [kept.tracking_number])
+
+    def test_only_the_folder_asked(self):
+        report = self.report()
+        other = api.content.create(
+            container=self.portal, type="ReportFolder", id="altro", title="Altro"
+        )
+        api.content.transition(obj=other, transition="publish")
+        api.content.move(source=report, target=other)
+        kept = self.report()
+        transaction.commit()
+        self.assertEqual(self.numbers(), [kept.tracking_number])
+        self.url = other.absolute_url() + "/@reports-geojson"
+        self.assertEqual(self.numbers(), [report.tracking_number])
+        self.assertEqual(
+            self.feature(report.tracking_number)["url"],
+            other.absolute_url() + "/" + report.getId(),
+        )
 
 
 class CachingTest(GeoJSONCase):

@@ -138,3 +138,24 @@ class TestUpgrade(unittest.TestCase):
         self.assertIn("report_cells", catalog.indexes())
         found = catalog.unrestrictedSearchResults(report_cells="*")
         self.assertEqual([b.getId for b in found], [report.getId()])
+
+    def test_upgrade_to_1002(self):
+        from collective.civicreports.mapfeatures import HEAD
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import report_in
+        from collective.civicreports.upgrades.v1002 import upgrade
+
+        portal = self.layer["portal"]
+        login_as(portal, "admin")
+        public = report_in(portal, "approved")
+        waiting = report_in(portal, "submitted")
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delColumn("report_feature")
+        upgrade(None)
+        self.assertIn("report_feature", catalog.schema())
+        features = {
+            brain.tracking_number: brain.report_feature
+            for brain in catalog.unrestrictedSearchResults(portal_type="Report")
+        }
+        self.assertIn(public.tracking_number, features[public.tracking_number][HEAD])
+        self.assertIsNone(features[waiting.tracking_number])

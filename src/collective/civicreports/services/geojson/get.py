@@ -6,8 +6,15 @@ from collections import OrderedDict
 from collective.civicreports.categories import all_categories
 from collective.civicreports.categories import CATEGORY_ID_RE
 from collective.civicreports.categories import get_category
-from collective.civicreports.geocells import ALL
 from collective.civicreports.geocells import cells_covering
+from collective.civicreports.mapfeatures import CATEGORY
+from collective.civicreports.mapfeatures import feature_text
+from collective.civicreports.mapfeatures import LATITUDE
+from collective.civicreports.mapfeatures import LONGITUDE
+from collective.civicreports.mapfeatures import MODIFIED
+from collective.civicreports.mapfeatures import PATH
+from collective.civicreports.mapfeatures import records
+from collective.civicreports.mapfeatures import STATE
 from collective.civicreports.queries import PUBLIC_STATES
 from collective.civicreports.timeline import state_title
 from DateTime import DateTime
@@ -112,11 +119,8 @@ def _date(value):
         raise BadParameter(f"since: {value!r} is not a valid date.") from None
 
 
-def _iso(date):
-    # Dates without a zone are in the server's zone: say which one.
-    if date.timezoneNaive():
-        date = date.toZone(date.localZone())
-    return date.ISO8601()
+def _json(value):
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _etag_matches(header, etag):
@@ -150,7 +154,8 @@ class ReportsGeoJSONGet(Service):
     The reports come from the ``report_cells`` index, which holds only the
     public, not confidential reports with a place: the query needs no
     security filter, and a box is found by the grid cells it covers, in time
-    that follows the reports in the box."""
+    that follows the reports in the box. Each report's feature is read
+    ready-made from the catalog (see ``mapfeatures``)."""
 
     def render(self):
         # The body is GeoJSON text we build ourselves, not a structure for
@@ -208,69 +213,54 @@ class ReportsGeoJSONGet(Service):
         )
         return '"' + hashlib.sha1("\n".join(parts).encode()).hexdigest() + '"'
 
-    def _candidates(self, bbox):
-        catalog = api.portal.get_tool("portal_catalog")
-        cells = cells_covering(*bbox) if bbox else None
-        return catalog.unrestrictedSearchResults(report_cells=cells or ALL)
-
     def _build(self, filters):
         """(body, newest modification in seconds or None)."""
-        self._category_titles = {}
-        self._state_titles = {}
+        catalog = api.portal.get_tool("portal_catalog")
         bbox = filters["bbox"]
+        category, state, since = (
+            filters.get(k) for k in ("category", "state", "since")
+        )
         folder = "/".join(self.context.getPhysicalPath()) + "/"
         site = api.portal.get()
-        site_path_length = len("/".join(site.getPhysicalPath()))
-        site_url = site.absolute_url()
+        url_prefix = (
+            len("/".join(site.getPhysicalPath())),
+            json.dumps(site.absolute_url(), ensure_ascii=False)[1:-1],
+        )
+        category_titles = {}
+        state_titles = {}
         features = []
-        newest = None
-        for brain in self._candidates(bbox):
-            latitude, longitude = brain.latitude, brain.longitude
-            if latitude is None or longitude is None:
-                continue
+        newest = 0
+        for record in records(catalog, cells_covering(*bbox) if bbox else None):
             if bbox and not (
-                bbox[0] <= longitude <= bbox[2] and bbox[1] <= latitude <= bbox[3]
+                bbox[0] <= record[LONGITUDE] <= bbox[2]
+                and bbox[1] <= record[LATITUDE] <= bbox[3]
             ):
                 continue
-            path = brain.getPath()
-            if not path.startswith(folder):
+            if not record[PATH].startswith(folder):
                 continue
-            state, category = brain.review_state, brain.report_category
-            if filters.get("category") and category != filters["category"]:
+            if category and record[CATEGORY] != category:
                 continue
-            if filters.get("state") and state != filters["state"]:
+            if state and record[STATE] != state:
                 continue
-            modified = brain.modified.micros()
-            if filters.get("since") and modified < filters["since"]:
+            if since and record[MODIFIED] < since:
                 continue
-            newest = modified if newest is None else max(newest, modified)
+            newest = max(newest, record[MODIFIED])
+            if record[CATEGORY] not in category_titles:
+                category_titles[record[CATEGORY]] = _json(
+                    self._category_title(record[CATEGORY])
+                )
+            if record[STATE] not in state_titles:
+                state_titles[record[STATE]] = _json(self._state_title(record[STATE]))
             features.append(
-                {
-                    "type": "Feature",
-                    "id": brain.tracking_number,
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [round(longitude, 6), round(latitude, 6)],
-                    },
-                    # Public data only: never the description or the reporter.
-                    "properties": {
-                        "tracking_number": brain.tracking_number,
-                        "title": brain.Title,
-                        "category": category,
-                        "category_title": self._category_title(category),
-                        "state": state,
-                        "state_title": self._state_title(state),
-                        "created": _iso(brain.created),
-                        "url": site_url + path[site_path_length:],
-                    },
-                }
+                feature_text(
+                    record,
+                    category_titles[record[CATEGORY]],
+                    state_titles[record[STATE]],
+                    url_prefix,
+                )
             )
-        body = json.dumps(
-            {"type": "FeatureCollection", "features": features},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        return body, None if newest is None else newest / 1_000_000
+        body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+        return body, newest / 1_000_000 if features else None
 
     def _not_modified(self, etag, last_modified):
         if_none_match = self.request.getHeader("If-None-Match")
@@ -285,19 +275,11 @@ class ReportsGeoJSONGet(Service):
         return False
 
     def _category_title(self, category_id):
-        # A handful of categories for thousands of reports: look each up once.
-        if category_id not in self._category_titles:
-            category = get_category(category_id)
-            title = category.title if category is not None else None
-            self._category_titles[category_id] = title or category_id
-        return self._category_titles[category_id]
+        category = get_category(category_id)
+        return (category.title if category is not None else None) or category_id
 
     def _state_title(self, state):
-        if state not in self._state_titles:
-            self._state_titles[state] = translate(
-                state_title(state), context=self.request
-            )
-        return self._state_titles[state]
+        return translate(state_title(state), context=self.request)
 
     def _bad_request(self, message):
         response = self.request.response

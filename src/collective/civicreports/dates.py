@@ -1,0 +1,18 @@
+"""Dates as the APIs give them."""
+
+from datetime import datetime
+
+
+def iso(value):
+    """ISO 8601 with the time zone, or "" for None: a DateTime, or a naive
+    datetime in the server's zone (as the service levels compute them).
+    Dates without a zone are in the server's zone: say which one."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.isoformat(timespec="seconds")
+    if value.timezoneNaive():
+        value = value.toZone(value.localZone())
+    return value.ISO8601()
