@@ -163,26 +163,9 @@ def main(count):
         instance = write_instance(Path(var), port)
         zconsole(instance, "create_site.py")
         zconsole(instance, "bench_fill.py", str(count))
-        for lock in (Path(var) / "mailqueue").glob("*/.sending-*"):
-            lock.unlink()
-        server = subprocess.Popen(
-            [BIN / "runwsgi", instance / "zope.ini"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = Server(instance, var, port)
         try:
-            url = f"http://127.0.0.1:{port}/Plone/segnalazioni"
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if requests.get(url, timeout=10).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the instance did not start")
-                time.sleep(0.5)
+            url = server.url
             feed = url + "/@reports-geojson"
             requests.get(feed, headers={"Accept": "application/json"}, timeout=120)
             timings = []
@@ -245,8 +228,7 @@ def main(count):
             finally:
                 driver.quit()
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.stop()
         if count >= 10000:
             feed_stage(
                 instance,

@@ -212,6 +212,8 @@ def erase_report(report, today):
             exchanged[index] = dict(message, text=text, author=None)
     for field in FIELDS:
         setattr(report, field, None)
+    # The answers to the category's questions are the reporter's too.
+    report.answers = None
     annotations = IAnnotations(report)
     for key in (FOLLOWERS, SUPPORTERS):
         # Who follows or supports it; the public support counter stays.

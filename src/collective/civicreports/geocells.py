@@ -9,7 +9,6 @@ import math
 # Cell sizes in degrees, coarse to fine; a cell id names its size.
 SIZES = (1.0, 0.1, 0.01, 0.001)
 MAX_CELLS = 64
-ALL = "*"
 
 
 def cell(size_index, latitude, longitude):
@@ -18,8 +17,8 @@ def cell(size_index, latitude, longitude):
 
 
 def cells_of(latitude, longitude):
-    """The cells of a point at every size, plus ``ALL``."""
-    return [ALL] + [cell(i, latitude, longitude) for i in range(len(SIZES))]
+    """The cells of a point, at every size."""
+    return [cell(i, latitude, longitude) for i in range(len(SIZES))]
 
 
 def cells_covering(min_lon, min_lat, max_lon, max_lat):

@@ -1,6 +1,7 @@
 """Marker and schema interfaces shared across the package."""
 
 from collective.civicreports import _
+from collective.civicreports.questions import check_lines
 from zope import schema
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
@@ -81,6 +82,23 @@ class ICategory(Interface):
         description=_("Inactive categories are kept for old reports only."),
         required=False,
         default=True,
+    )
+
+    questions = schema.List(
+        title=_("Extra questions"),
+        description=_(
+            "Asked to the citizen after the description, one per line: "
+            "code | datatype | question | values. A * after the code makes "
+            "the question required. Datatypes: string (one line), text, "
+            "number, datetime, singlevaluelist (one of the values), "
+            "multivaluelist (several); the lists need their values, as "
+            "key=Name separated by ';'. Example: depth* | singlevaluelist | "
+            "How deep is the hole? | small=Less than 5 cm; large=More than 5 cm"
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+        constraint=check_lines,
     )
 
 

@@ -12,6 +12,8 @@ from collective.civicreports.categories import get_category
 from collective.civicreports.moderation import set_photo_published
 from collective.civicreports.photos import PhotoError
 from collective.civicreports.photos import process_photo
+from collective.civicreports.questions import category_questions
+from collective.civicreports.questions import validate_answers
 from collective.civicreports.settings import setting
 from collective.civicreports.validators import is_valid_email
 from collective.civicreports.validators import is_valid_fiscal_code
@@ -63,6 +65,8 @@ class Submission:
     channel: str = "web"
     photos: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
+    # The answers to the category's extra questions (see questions.py).
+    answers: list = field(default_factory=list)
 
 
 @dataclass
@@ -144,9 +148,13 @@ def is_staff(context):
     return api.user.has_permission(STAFF_PERMISSION, obj=context)
 
 
-def validate(context, data):
+def validate(context, data, trusted=False):
     """Check a submission (a dict, as decoded from JSON) against the rules of
-    its category. Returns a Submission or raises SubmissionError."""
+    its category. Returns a Submission or raises SubmissionError.
+
+    ``trusted`` is for an application holding an API key of the
+    municipality: it may use the categories closed to anonymous citizens
+    (it has identified its users); every other rule stays."""
     if not isinstance(data, dict):
         raise SubmissionError([("", _("The request body must be a JSON object."))])
     errors = []
@@ -159,8 +167,15 @@ def validate(context, data):
         errors.append(("category", _("Choose a category.")))
     elif category is None or not category.active:
         errors.append(("category", _("This category does not exist or is not active.")))
-    elif anonymous and not category.allow_anonymous:
+    elif anonymous and not category.allow_anonymous and not trusted:
         errors.append(("category", _("Log in to send a report of this category.")))
+
+    answers = []
+    if category is not None and category.active:
+        answers, answer_errors = validate_answers(
+            category_questions(category), data.get("answers")
+        )
+        errors.extend(answer_errors)
 
     title = _text(data, "title")
     if not title:
@@ -287,6 +302,7 @@ def validate(context, data):
         channel=channel,
         photos=photos,
         attachments=attachments,
+        answers=answers,
     )
 
 
@@ -345,6 +361,7 @@ def create_report(folder, submission, number=None):
         reporter_fiscal_code=submission.fiscal_code or None,
     )
     report.tracking_number = number
+    report.answers = [dict(answer) for answer in submission.answers] or None
     # Before it is added: the first mail carries the reporter's private link.
     engagement.prepare(report)
     if submission.latitude is not None:

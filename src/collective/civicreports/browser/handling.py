@@ -14,6 +14,7 @@ from datetime import datetime
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import NotFound
 from zope.lifecycleevent import Attributes
@@ -54,6 +55,7 @@ class AssignView(BrowserView):
 
 
 class HandleView(PostedForm):
+    details_macros = ViewPageTemplateFile("templates/details.pt")
     """``<report>/@@handle``: everything an office does on a report."""
 
     def handle(self, form):

@@ -11,6 +11,7 @@ from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
 from plone import api
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 
 
@@ -86,6 +87,7 @@ class ModerationQueueView(BrowserView):
 
 
 class ModerateView(PostedForm):
+    details_macros = ViewPageTemplateFile("templates/details.pt")
     """``<report>/@@moderate``."""
 
     def handle(self, form):

@@ -16,6 +16,7 @@ from collective.civicreports.engagement import private_url
 from collective.civicreports.nearby import nearby_reports
 from collective.civicreports.photos import PhotoError
 from collective.civicreports.photos import process_photo
+from collective.civicreports.questions import category_questions
 from collective.civicreports.settings import setting
 from collective.civicreports.submission import create_and_commit
 from collective.civicreports.submission import SubmissionError
@@ -35,6 +36,11 @@ import base64
 
 TEXT_FIELDS = ("category", "title", "description", "address", "latitude", "longitude")
 REPORTER_FIELDS = ("fullname", "email", "phone", "fiscal_code")
+
+
+def answer_name(category_id, code):
+    """The input of a question: two categories may ask by the same code."""
+    return f"answer-{category_id}-{code}"
 
 
 class SubmitReportView(BrowserView):
@@ -88,6 +94,50 @@ class SubmitReportView(BrowserView):
             for kind, title in KIND_TITLES.items()
             if kind in groups
         ]
+
+    def question_groups(self):
+        """The extra questions of every category that has some. The script
+        shows only the chosen category's; without it, once a category has
+        been chosen, the page shows only that category's."""
+        form = self.request.form
+        chosen = self.values()["category"]
+        groups = []
+        for key, category in active_categories():
+            questions = category_questions(category)
+            if questions:
+                groups.append(
+                    {
+                        "category": key,
+                        "title": category.title,
+                        "hidden": bool(chosen) and chosen != key,
+                        "questions": [
+                            self._question(key, question, form)
+                            for question in questions
+                        ],
+                    }
+                )
+        return groups
+
+    def _question(self, category_id, question, form):
+        field = f"answers.{category_id}.{question.code}"
+        name = answer_name(category_id, question.code)
+        given = form.get(name)
+        chosen = given if isinstance(given, list) else [given] if given else []
+        multiple = question.datatype == "multivaluelist"
+        return {
+            "code": question.code,
+            "datatype": question.datatype,
+            "text": question.text,
+            "required": question.required,
+            "name": name + (":list" if multiple else ""),
+            "id": self.field_id(field),
+            "value": "" if multiple or given is None else str(given),
+            "choices": [
+                {"key": key, "name": title, "chosen": key in chosen}
+                for key, title in question.values
+            ],
+            "errors": self.error_for(field),
+        }
 
     def error_for(self, field):
         return [message for name, message in self.errors if name == field]
@@ -164,6 +214,11 @@ class SubmitReportView(BrowserView):
             name: form.get(f"reporter_{name}", "") for name in REPORTER_FIELDS
         }
         data["privacy_consent"] = bool(form.get("privacy_consent"))
+        category = get_category(data["category"])
+        data["answers"] = {
+            question.code: form.get(answer_name(data["category"], question.code))
+            for question in category_questions(category)
+        }
         data["images"] = [{"data": base64.b64encode(p.data).decode()} for p in photos]
         data["attachments"] = [{"data": item} for item in self.collect_attachments()]
         if not data["latitude"] and "use_photo_position" not in form:
@@ -175,7 +230,8 @@ class SubmitReportView(BrowserView):
             submission = validate(self.context, data)
         except SubmissionError as error:
             self.errors.extend(
-                (name, message)
+                # The inputs of the answers are named by category too.
+                (name.replace("answers.", f"answers.{data['category']}.", 1), message)
                 for name, message in error.errors
                 if not (self.photo_position and name == "address")
             )

@@ -1,6 +1,7 @@
 """Catalog indexers for reports. Only public data: personal data never
 reaches the catalog, neither as metadata nor as searchable text."""
 
+from collective.civicreports import mapfeatures
 from collective.civicreports.categories import get_category
 from collective.civicreports.interfaces import IReport
 from plone.indexer import indexer
@@ -51,25 +52,11 @@ def report_cells(report):
     """The map cells of a public, not confidential report with a place;
     nothing for the others, so that the map's index holds only what anyone
     may see."""
-    from collective.civicreports.geocells import cells_of
-    from collective.civicreports.queries import PUBLIC_STATES
-    from plone import api
-
-    geolocation = getattr(report, "geolocation", None)
-    if (
-        geolocation is None
-        or geolocation.latitude is None
-        or report.confidential
-        or api.content.get_state(report, default=None) not in PUBLIC_STATES
-    ):
-        return ()
-    return cells_of(geolocation.latitude, geolocation.longitude)
+    return mapfeatures.cells(report)
 
 
 @indexer(IReport)
 def report_feature(report):
     """The report's ready-made map feature (public data only), or None for
     the reports the map does not show."""
-    from collective.civicreports.mapfeatures import feature_record
-
-    return feature_record(report)
+    return mapfeatures.feature_record(report)

@@ -10,6 +10,7 @@ from zope.interface import implementer
 MODERATE = "collective.civicreports.ModerateReports"
 ANSWER = "collective.civicreports.AnswerReports"
 INTERNAL = "collective.civicreports.ViewInternalNotes"
+VIEW_REPORTER = "collective.civicreports.ViewReporterData"
 
 # Roles through which everybody, including other citizens, may see an object.
 PUBLIC_ROLES = frozenset(("Anonymous", "Authenticated", "Member"))
@@ -94,6 +95,20 @@ class IReportSchema(model.Schema):
     )
     directives.read_permission(internal_notes=INTERNAL)
     directives.write_permission(internal_notes=INTERNAL)
+
+    # What the citizen answered to the category's extra questions, with
+    # each question as it was asked (see questions.py). The reporter's, like
+    # their contact data: never public.
+    answers = schema.List(
+        title=_("Answers to the extra questions"),
+        value_type=schema.Dict(
+            key_type=schema.TextLine(), value_type=schema.TextLine()
+        ),
+        required=False,
+        readonly=True,
+    )
+    directives.read_permission(answers=VIEW_REPORTER)
+    directives.omitted("answers")
 
 
 class ConfidentialRoles:

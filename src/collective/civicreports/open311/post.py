@@ -4,19 +4,21 @@ The request goes through the same ``validate`` as the form and the REST
 API, as an anonymous citizen's would, and through the same workflow and
 mails (``create_and_commit``). What differs is decided here, for the key:
 the channel is the key's, and a key may post to any active category (the
-municipality gave it to an application it trusts).
+municipality gave it to an application it trusts). The service's
+attributes are the category's extra questions.
 """
 
-from collective.civicreports.categories import active_categories
 from collective.civicreports.categories import get_category
 from collective.civicreports.submission import create_and_commit
 from collective.civicreports.submission import SubmissionError
 from collective.civicreports.submission import validate
 from plone import api
+from plone.uuid.interfaces import IUUID
 from ZODB.POSException import ConflictError
 from zope.i18n import translate
 
 import logging
+import re
 import transaction
 
 
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 MAX_DESCRIPTION = 4000  # the spec's limit
 TITLE_LENGTH = 60
 DEFAULT_TITLE = "Open311 request"
+UID_RE = re.compile(r"^[0-9a-f]{32}$")
+ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]*)\](\[\])?$")
 
 # Our field names, as the client knows them.
 FIELDS = {
@@ -99,6 +103,7 @@ def to_submission_data(form):
             "email": _text(form, "email"),
             "phone": _text(form, "phone"),
         },
+        "answers": attributes(form),
         # The client collects the consent: the terms of the key say so.
         "privacy_consent": True,
     }
@@ -108,18 +113,12 @@ def submit(folder, form, key, request):
     """Create the report; returns it, or raises Invalid."""
     data = to_submission_data(form)
     try:
-        submission = validate(folder, data)
+        # A key may post to the categories closed to anonymous citizens.
+        submission = validate(folder, data, trusted=True)
     except SubmissionError as error:
-        # The category exists and is active (checked above): what validate
-        # says of it is that anonymous users may not use it, and a key may.
-        messages = [
-            _describe(name, message, request)
-            for name, message in error.errors
-            if name != "category"
-        ]
-        if messages:
-            raise Invalid(messages) from None
-        submission = _validate_as_key(folder, data)
+        raise Invalid(
+            [_describe(name, message, request) for name, message in error.errors]
+        ) from None
     # validate leaves non-web channels to the staff; the key stands for it.
     submission.channel = key.channel or "api"
     report = create_and_commit(folder, submission)
@@ -127,34 +126,29 @@ def submit(folder, form, key, request):
     return report
 
 
-def _validate_as_key(folder, data):
-    """Validate a request to a category closed to anonymous citizens.
-
-    Only the category's anonymous rule stopped it. Its other rule that
-    validate reads is the territory: the same data with an open category of
-    the same territory rule gets exactly the same checks, and the real
-    category is put back afterwards. validate itself stays as strict as it
-    is for every other caller.
-    """
-    category = get_category(data["category"])
-    stand_in = next(
-        (
-            key
-            for key, other in active_categories()
-            if other.allow_anonymous
-            and other.within_territory == category.within_territory
-        ),
-        None,
-    )
-    if stand_in is None:
-        raise Invalid([f"service_code: {data['category']!r} is not available."])
-    submission = validate(folder, dict(data, category=stand_in))
-    submission.category = data["category"]
-    return submission
+def attributes(form):
+    """The answers to the service's attributes: ``attribute[code]``, and
+    ``attribute[code][]`` repeated for a multivaluelist, as the spec has
+    them."""
+    answers = {}
+    for name, value in form.items():
+        match = ATTRIBUTE_RE.match(name)
+        if match is None:
+            continue
+        code = match.group(1)
+        values = value if isinstance(value, list) else [value]
+        answers[code] = answers.get(code, []) + values
+    return {
+        code: values[0] if len(values) == 1 else values
+        for code, values in answers.items()
+    }
 
 
 def _describe(name, message, request):
-    field = FIELDS.get(name, name)
+    if name.startswith("answers."):
+        field = f"attribute[{name.removeprefix('answers.')}]"
+    else:
+        field = FIELDS.get(name, name)
     text = translate(message, context=request)
     return f"{field}: {text}" if field else text
 
@@ -171,3 +165,21 @@ def _note_media(report, url):
     except ConflictError:
         transaction.abort()
         logger.warning("media_url of %s not recorded: %s", report.getId(), url)
+
+
+def token_of(report):
+    """The token of a posted request: the report's UID. Only its poster
+    and the staff know it (the public pages never show a UID of a report
+    that is not public)."""
+    return IUUID(report)
+
+
+def number_of_token(root, token):
+    """The tracking number of the report with this token, or None."""
+    if not isinstance(token, str) or not UID_RE.match(token):
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(
+        UID=token, portal_type="Report", path="/".join(root.getPhysicalPath())
+    )
+    return brains[0].tracking_number if len(brains) == 1 else None

@@ -14,6 +14,8 @@ from collective.civicreports.open311.keys import find_key
 from collective.civicreports.open311.serialize import errors
 from collective.civicreports.open311.serialize import FORMATS
 from collective.civicreports.open311.serialize import render
+from collective.civicreports.questions import as_dict
+from collective.civicreports.questions import category_questions
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -27,6 +29,21 @@ from zope.publisher.interfaces import IPublishTraverse
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed, as the discovery document tells clients.
 CHANGESET = "2026-11-25T00:00:00+00:00"
+
+
+def attribute(question, order, request):
+    """An extra question of the category as an Open311 attribute."""
+    found = as_dict(question, request)
+    return {
+        "variable": True,
+        "code": found["code"],
+        "datatype": found["datatype"],
+        "required": found["required"],
+        "datatype_description": found["datatype_description"],
+        "order": order,
+        "description": found["question"],
+        "values": found["values"],
+    }
 
 
 class Problem(Exception):
@@ -92,10 +109,7 @@ class Open311View(BrowserView):
         if len(path) == 2 and path[0] == "requests":
             return "service_requests", self.single_request(path[1])
         if len(path) == 2 and path[0] == "tokens":
-            # The id of a request is known as soon as it is posted.
-            raise Problem(
-                404, "Tokens are not used: service_request_id is returned at once."
-            )
+            return "service_requests", self.token(path[1])
         raise Problem(404, "Not found.")
 
     def base_url(self):
@@ -126,7 +140,7 @@ class Open311View(BrowserView):
                 "service_code": key,
                 "service_name": category.title,
                 "description": category.description or "",
-                "metadata": False,
+                "metadata": bool(category_questions(category)),
                 "type": "realtime",
                 "keywords": category.kind or "",
                 "group": translate(
@@ -141,7 +155,13 @@ class Open311View(BrowserView):
         category = get_category(code)
         if category is None or not category.active:
             raise Problem(404, f"Service {code!r} not found.")
-        return {"service_code": code, "attributes": []}
+        return {
+            "service_code": code,
+            "attributes": [
+                attribute(question, order, self.request)
+                for order, question in enumerate(category_questions(category), 1)
+            ],
+        }
 
     def requests(self):
         try:
@@ -154,6 +174,14 @@ class Open311View(BrowserView):
         if found is None:
             raise Problem(404, f"Service request {number!r} not found.")
         return [found]
+
+    def token(self, value):
+        """The request of a token. Every posted request has its id at once,
+        and its token too, for the clients that follow the token."""
+        number = post.number_of_token(self.context, value)
+        if number is None:
+            raise Problem(404, f"Token {value!r} not found.")
+        return [{"service_request_id": number, "token": value}]
 
     def create_request(self):
         # An API call, authenticated by its key: there is no form to protect.
@@ -172,6 +200,7 @@ class Open311View(BrowserView):
         return [
             {
                 "service_request_id": report.tracking_number,
+                "token": post.token_of(report),
                 "service_notice": "",
                 "account_id": "",
             }

@@ -74,7 +74,7 @@ def report_transitioned(report, event):
     """The map's index follows the state; on closing, a comment given
     without a public answer becomes the answer."""
     # The workflow tool reindexes its own variables only.
-    report.reindexObject(idxs=["report_cells"])
+    report.reindexObject(idxs=["report_map"])
     transition = getattr(event, "transition", None)
     if transition is None or transition.id != "close":
         return

@@ -10,6 +10,8 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.testing.zope import Browser
 from plone.testing.zope import login as zope_login
 from zope.annotation.interfaces import IAnnotations
 
@@ -50,6 +52,14 @@ def payload(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def admin_browser(layer):
+    """A test browser logged in as the site's administrator."""
+    browser = Browser(layer["app"])
+    browser.handleErrors = False
+    browser.addHeader("Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}")
+    return browser
 
 
 def login_as(portal, name):

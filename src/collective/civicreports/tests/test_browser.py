@@ -135,6 +135,17 @@ class BrowserCase(unittest.TestCase):
         d.find_element(By.ID, "civicreport-description").send_keys(
             "Una buca larga mezzo metro."
         )
+        # Only the chosen category's extra questions are shown, and sent.
+        roads = d.find_element(By.ID, "civicreport-questions-roads")
+        waste = d.find_element(By.ID, "civicreport-questions-waste")
+        self.assertEqual(roads.is_displayed(), anonymous)
+        self.assertFalse(waste.is_displayed())
+        if anonymous:
+            Select(
+                d.find_element(By.ID, "civicreport-answers-roads-dimensione")
+            ).select_by_value("media")
+            self.check_axe("form, extra questions")
+            self.screenshot("form-questions", roads)
         self.click_next()
         if photo:
             d.find_element(By.ID, "civicreport-images").send_keys(photo_file())
@@ -147,6 +158,10 @@ class BrowserCase(unittest.TestCase):
                 "mario.rossi@example.org"
             )
         self.click_next()
+        if anonymous:
+            review = d.find_element(By.CSS_SELECTOR, ".civicreport-review").text
+            self.assertIn("Quanto è grande la buca?", review)
+            self.assertIn("Da 30 cm a 1 m", review)
         self.screenshot("form-review")
         self.click(d.find_element(By.ID, "civicreport-send"))
         self.wait.until(EC.presence_of_element_located((By.ID, "civicreport-thanks")))
@@ -173,6 +188,7 @@ class CitizenJourneyTest(BrowserCase):
         transaction.begin()
         report = self.folder[number]
         self.assertEqual(report.objectIds(), ["photo-1.jpg"])
+        self.assertEqual([a["value"] for a in report.answers], ["media"])
         response = requests.post(
             report.absolute_url() + "/@workflow/approve",
             json={},

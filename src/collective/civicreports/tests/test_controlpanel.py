@@ -3,9 +3,8 @@
 from collective.civicreports.categories import all_categories
 from collective.civicreports.categories import get_category
 from collective.civicreports.testing import FUNCTIONAL_TESTING
+from collective.civicreports.tests.base import admin_browser
 from plone import api
-from plone.app.testing import SITE_OWNER_NAME
-from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.testing.zope import Browser
 
 import transaction
@@ -17,11 +16,7 @@ class ControlPanelTest(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.browser = Browser(self.layer["app"])
-        self.browser.handleErrors = False
-        self.browser.addHeader(
-            "Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}"
-        )
+        self.browser = admin_browser(self.layer)
         self.url = self.portal.absolute_url()
 
     def test_listed_in_site_setup(self):

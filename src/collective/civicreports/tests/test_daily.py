@@ -163,6 +163,13 @@ class RetentionTest(unittest.TestCase):
         texts = [m["text"] for m in messages.messages(self.report)]
         self.assertEqual(texts, ["Lei è [omissis]?", "[omissis]"])
 
+    def test_answers_are_erased_too(self):
+        self.report.answers = [
+            {"code": "dettagli", "question": "Dettagli?", "value": "x", "answer": "x"}
+        ]
+        self.assertEqual(self.erase(25), 1)
+        self.assertIsNone(self.report.answers)
+
     def test_kept_within_the_retention_period(self):
         self.assertEqual(self.erase(23), 0)
         self.assertEqual(self.report.reporter_email, PERSONAL["email"])

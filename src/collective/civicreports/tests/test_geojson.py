@@ -260,6 +260,18 @@ class ReadyFeaturesTest(GeoJSONCase):
         transaction.commit()
         self.assertEqual(self.numbers(), [kept.tracking_number])
 
+    def test_the_index_is_rebuilt_with_the_catalog(self):
+        public = [self.report(), self.report("closed")]
+        self.report("submitted")
+        transaction.commit()
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.manage_catalogClear()
+        transaction.commit()
+        self.assertEqual(self.numbers(), [])
+        catalog.clearFindAndRebuild()
+        transaction.commit()
+        self.assertEqual(self.numbers(), sorted(r.tracking_number for r in public))
+
     def test_only_the_folder_asked(self):
         report = self.report()
         other = api.content.create(

@@ -190,7 +190,8 @@ class DiscoveryAndServicesTest(Open311Case):
             },
         )
         self.assertEqual(roads["service_name"], get_category("roads").title)
-        self.assertIs(roads["metadata"], False)
+        # The demo's roads ask two questions (test_questions.py has more).
+        self.assertIs(roads["metadata"], True)
         self.assertEqual(roads["type"], "realtime")
         self.assertEqual(roads["keywords"], "malfunction")
         root = self.xml(self.get("services.xml"))
@@ -198,22 +199,31 @@ class DiscoveryAndServicesTest(Open311Case):
         self.assertEqual({child.tag for child in root}, {"service"})
         xml_codes = [service.findtext("service_code") for service in root]
         self.assertEqual(xml_codes, codes)
-        self.assertEqual(root[0].findtext("metadata"), "false")
+        self.assertEqual(
+            [service.findtext("metadata") for service in root],
+            ["true" if service["metadata"] else "false" for service in data],
+        )
+        self.assertIn("false", [service.findtext("metadata") for service in root])
 
     def test_service_definition(self):
-        data = self.json(self.get("services/roads.json"))
-        self.assertEqual(data, {"service_code": "roads", "attributes": []})
+        data = self.json(self.get("services/lighting.json"))
+        self.assertEqual(data, {"service_code": "lighting", "attributes": []})
         root = self.xml(self.get("services/roads.xml"))
         self.assertEqual(root.tag, "service_definition")
         self.assertEqual(root.findtext("service_code"), "roads")
+        self.assertEqual(
+            [a.findtext("code") for a in root.find("attributes")],
+            ["dimensione", "pericolo"],
+        )
         self.assertJSONError(self.get("services/nothing.json"), 404)
         get_category("green").active = False
         transaction.commit()
         self.assertXMLError(self.get("services/green.xml"), 404)
 
-    def test_tokens_are_not_used(self):
-        description = self.assertJSONError(self.get("tokens/abc.json"), 404)
-        self.assertIn("service_request_id", description)
+    def test_unknown_tokens(self):
+        for token in ("abc", "0" * 32):
+            self.assertJSONError(self.get(f"tokens/{token}.json"), 404)
+        self.assertXMLError(self.get("tokens/abc.xml"), 404)
 
 
 class PostRequestTest(Open311Case):
@@ -222,7 +232,8 @@ class PostRequestTest(Open311Case):
         data = self.json(self.post())
         self.assertEqual(len(data), 1)
         self.assertEqual(
-            set(data[0]), {"service_request_id", "service_notice", "account_id"}
+            set(data[0]),
+            {"service_request_id", "token", "service_notice", "account_id"},
         )
         number = data[0]["service_request_id"]
         self.assertRegex(number, r"^\d{4}-\d{6}$")
@@ -247,10 +258,35 @@ class PostRequestTest(Open311Case):
         request = root.find("request")
         self.assertEqual(
             [child.tag for child in request],
-            ["service_request_id", "service_notice", "account_id"],
+            ["service_request_id", "token", "service_notice", "account_id"],
         )
         report = self.portal["segnalazioni"][request.findtext("service_request_id")]
         self.assertEqual(report.channel, "desk")
+
+    def test_the_token_leads_to_the_request(self):
+        posted = self.json(self.post())[0]
+        for fmt in ("json", "xml"):
+            response = self.get(f"tokens/{posted['token']}.{fmt}")
+            if fmt == "json":
+                self.assertEqual(
+                    self.json(response),
+                    [
+                        {
+                            "service_request_id": posted["service_request_id"],
+                            "token": posted["token"],
+                        }
+                    ],
+                )
+            else:
+                request = self.xml(response).find("request")
+                self.assertEqual(
+                    request.findtext("service_request_id"),
+                    posted["service_request_id"],
+                )
+        # Known as soon as it is posted, long before it is public.
+        self.assertJSONError(
+            self.get(f"requests/{posted['service_request_id']}.json"), 404
+        )
 
     def test_media_url_is_noted_not_fetched(self):
         data = self.json(self.post(media_url="http://example.org/buca.jpg"))

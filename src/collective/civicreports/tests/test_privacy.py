@@ -1,6 +1,7 @@
 """Reporter data reaches only the moderators, the assigned office, Managers
 and the reporter, on every route: pages, REST, search, catalog, history."""
 
+from collective.civicreports.categories import get_category
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import create_other_citizen
 from collective.civicreports.tests.base import payload
@@ -22,6 +23,8 @@ SECRETS = tuple(PERSONAL.values()) + (
     "Carla Cittadina",
 )
 NOTE = "Nota interna: richiamare il geometra"
+# The reporter's answer to an extra question of the category.
+ANSWER = "Abito al terzo piano del civico 12"
 
 
 class PrivacyTest(unittest.TestCase):
@@ -31,6 +34,7 @@ class PrivacyTest(unittest.TestCase):
         self.portal = self.layer["portal"]
         self.portal_url = self.portal.absolute_url()
         create_other_citizen()
+        get_category("roads").questions = ["dettagli | text | Altri dettagli"]
         transaction.commit()
         # One report by an anonymous citizen, one by a logged-in citizen,
         # both approved and assigned, with an internal note.
@@ -38,7 +42,7 @@ class PrivacyTest(unittest.TestCase):
         for auth, reporter in ((None, PERSONAL), (("citizen", "citizen"), {})):
             response = requests.post(
                 self.portal_url + "/segnalazioni/@reports",
-                json=payload(reporter=dict(reporter)),
+                json=payload(reporter=dict(reporter), answers={"dettagli": ANSWER}),
                 auth=auth,
                 headers={"Accept": "application/json"},
                 timeout=60,
@@ -65,7 +69,7 @@ class PrivacyTest(unittest.TestCase):
         return response
 
     def assertClean(self, text, where):
-        for secret in SECRETS + (NOTE,):
+        for secret in SECRETS + (NOTE, ANSWER):
             self.assertNotIn(
                 secret.lower(), text.lower(), f"{secret!r} leaks in {where}"
             )
@@ -133,6 +137,19 @@ class PrivacyTest(unittest.TestCase):
                 False,
                 {},
             ),
+            (
+                "Open311 service definition",
+                self.portal_url + "/open311/v2/services/roads.xml",
+                False,
+                {},
+            ),
+            ("REST categories", self.portal_url + "/@report-categories", True, {}),
+            (
+                "REST statistics",
+                self.portal_url + "/segnalazioni/@report-stats",
+                True,
+                {},
+            ),
         ]
 
     def test_anonymous_and_other_citizens_see_no_personal_data(self):
@@ -197,6 +214,12 @@ class PrivacyTest(unittest.TestCase):
         for brain in brains:
             metadata = catalog.getMetadataForRID(brain.getRID())
             self.assertClean(repr(metadata), f"metadata of {brain.getPath()}")
+        # Nor the map's index, which keeps features of its own.
+        from collective.civicreports.mapfeatures import records
+
+        features = list(records(catalog))
+        self.assertEqual(len(features), 2)
+        self.assertClean(repr(features), "the map's index")
 
     def test_entitled_users_see_it(self):
         # The same routes do carry the data to those allowed: the checks
@@ -207,10 +230,13 @@ class PrivacyTest(unittest.TestCase):
             self.assertEqual(data["reporter_email"], PERSONAL["email"])
             self.assertEqual(data["reporter_fiscal_code"], PERSONAL["fiscal_code"])
             self.assertEqual(data["internal_notes"], NOTE)
+            self.assertEqual(data["answers"][0]["answer"], ANSWER)
             page = self.request("GET", anonymous_report, auth, json_api=False).text
             self.assertIn(PERSONAL["fullname"], page)
+            self.assertIn(ANSWER, page)
         data = self.request("GET", citizen_report, ("citizen", "citizen")).json()
         self.assertEqual(data["reporter_email"], "carla.cittadina@example.org")
+        self.assertEqual(data["answers"][0]["answer"], ANSWER)
         self.assertNotIn("internal_notes", data)
         self.assertNotIn(
             NOTE,

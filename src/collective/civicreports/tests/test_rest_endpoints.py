@@ -238,7 +238,11 @@ class CategoriesTest(EndpointCase):
         self.assertEqual(items["roads"]["title"], "Dissesto stradale")
         self.assertEqual(items["roads"]["kind"], "malfunction")
         self.assertEqual(items["roads"]["kind_title"], "Malfunction")
-        self.assertEqual(items["roads"]["questions"], [])
+        # The demo's questions (test_questions.py checks their shape).
+        self.assertEqual(
+            [q["code"] for q in items["roads"]["questions"]], ["dimensione", "pericolo"]
+        )
+        self.assertEqual(items["lighting"]["questions"], [])
         self.assertIs(items["roads"]["allow_anonymous"], True)
         self.assertIs(items["complaint"]["allow_anonymous"], False)
         # The office is the staff's business.

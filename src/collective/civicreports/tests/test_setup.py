@@ -5,7 +5,14 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.browserlayer.utils import registered_layers
 
+import io
+import tarfile
 import unittest
+
+
+def _untar(data, name):
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        return archive.extractfile(name).read()
 
 
 class TestInstall(unittest.TestCase):
@@ -60,6 +67,25 @@ class TestInstall(unittest.TestCase):
         from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 
         self.assertEqual(sorted(IRuleAssignmentManager(self.portal)), ours)
+
+    def test_the_map_index_exports_and_imports(self):
+        # Its own index type: GenericSetup finds it by its meta_type.
+        from Products.CMFCore.exportimport.catalog import exportCatalogTool
+        from Products.GenericSetup.context import TarballExportContext
+
+        setup = api.portal.get_tool("portal_setup")
+        context = TarballExportContext(setup)
+        exportCatalogTool(context)
+        exported = context.getArchive()
+        self.assertIn(b'meta_type="ReportMapIndex"', _untar(exported, "catalog.xml"))
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delIndex("report_map")
+        setup.runImportStepFromProfile(
+            "profile-collective.civicreports:default", "catalog"
+        )
+        self.assertEqual(
+            catalog._catalog.getIndex("report_map").meta_type, "ReportMapIndex"
+        )
 
     def test_catalog_has_no_personal_columns(self):
         catalog = api.portal.get_tool("portal_catalog")
@@ -123,39 +149,40 @@ class TestUpgrade(unittest.TestCase):
     layer = INTEGRATION_TESTING
 
     def test_upgrade_to_1001(self):
+        from collective.civicreports.mapfeatures import HEAD
+        from collective.civicreports.mapfeatures import records
         from collective.civicreports.tests.base import login_as
-        from collective.civicreports.tests.base import run_as
-        from collective.civicreports.tests.base import submit
+        from collective.civicreports.tests.base import report_in
         from collective.civicreports.upgrades.v1001 import upgrade
 
         portal = self.layer["portal"]
         login_as(portal, "admin")
-        report = submit(portal)
-        run_as(portal, "moderator", "approve", report)
+        public = report_in(portal, "approved")
+        report_in(portal, "submitted")
         catalog = api.portal.get_tool("portal_catalog")
-        catalog.delIndex("report_cells")
+        catalog.delIndex("report_map")
         upgrade(None)
-        self.assertIn("report_cells", catalog.indexes())
-        found = catalog.unrestrictedSearchResults(report_cells="*")
-        self.assertEqual([b.getId for b in found], [report.getId()])
+        index = catalog._catalog.getIndex("report_map")
+        self.assertEqual(index.meta_type, "ReportMapIndex")
+        found = [record[HEAD] for record in records(catalog)]
+        self.assertEqual(len(found), 1)
+        self.assertIn(public.tracking_number, found[0])
 
     def test_upgrade_to_1002(self):
-        from collective.civicreports.mapfeatures import HEAD
-        from collective.civicreports.tests.base import login_as
-        from collective.civicreports.tests.base import report_in
+        from collective.civicreports.categories import get_category
+        from collective.civicreports.categories import PREFIX
         from collective.civicreports.upgrades.v1002 import upgrade
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
 
-        portal = self.layer["portal"]
-        login_as(portal, "admin")
-        public = report_in(portal, "approved")
-        waiting = report_in(portal, "submitted")
-        catalog = api.portal.get_tool("portal_catalog")
-        catalog.delColumn("report_feature")
+        registry = getUtility(IRegistry)
+        del registry.records[f"{PREFIX}/lighting.questions"]
+        with self.assertRaises(AttributeError):
+            get_category("lighting").questions = ["a | string | A?"]
         upgrade(None)
-        self.assertIn("report_feature", catalog.schema())
-        features = {
-            brain.tracking_number: brain.report_feature
-            for brain in catalog.unrestrictedSearchResults(portal_type="Report")
-        }
-        self.assertIn(public.tracking_number, features[public.tracking_number][HEAD])
-        self.assertIsNone(features[waiting.tracking_number])
+        lighting = get_category("lighting")
+        self.assertEqual(lighting.questions, [])
+        self.assertEqual(lighting.title, "Illuminazione pubblica")
+        self.assertEqual(len(get_category("roads").questions), 2)
+        lighting.questions = ["a | string | A?"]
+        self.assertEqual(get_category("lighting").questions, ["a | string | A?"])

@@ -1,4 +1,4 @@
-"""1000 → 1001: the back office settings and the map's grid index."""
+"""1000 → 1001: the back office settings and the map's index."""
 
 from plone import api
 
@@ -8,9 +8,9 @@ PROFILE = "profile-collective.civicreports:default"
 
 def upgrade(context):
     setup = api.portal.get_tool("portal_setup")
-    # New settings (deadlines, retention, reasons, maps) and the index.
+    # New settings (deadlines, retention, reasons, maps) and the map's index.
     for step in ("plone.app.registry", "catalog", "actions", "typeinfo"):
         setup.runImportStepFromProfile(PROFILE, step)
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Report"):
-        brain._unrestrictedGetObject().reindexObject(idxs=["report_cells"])
+        brain._unrestrictedGetObject().reindexObject(idxs=["report_map"])

@@ -1,15 +1,15 @@
-"""1001 → 1002: the map's features kept ready in the catalog."""
+"""1001 → 1002: the extra questions of the categories."""
 
-from plone import api
-
-
-PROFILE = "profile-collective.civicreports:default"
+from collective.civicreports.categories import category_records
+from collective.civicreports.categories import PREFIX
+from collective.civicreports.interfaces import ICategory
+from plone.registry.interfaces import IRegistry
+from zope.component import getUtility
 
 
 def upgrade(context):
-    api.portal.get_tool("portal_setup").runImportStepFromProfile(PROFILE, "catalog")
-    catalog = api.portal.get_tool("portal_catalog")
-    # Only the reports the map shows have a feature; the column is filled
-    # with the grid index, which decides which those are.
-    for brain in catalog.unrestrictedSearchResults(portal_type="Report"):
-        brain._unrestrictedGetObject().reindexObject(idxs=["report_cells"])
+    # Registering the interface again adds the new record and keeps the
+    # values of the others.
+    registry = getUtility(IRegistry)
+    for key in list(category_records()):
+        registry.registerInterface(ICategory, prefix=f"{PREFIX}/{key}")

@@ -107,7 +107,51 @@
       review.appendChild(dt);
       review.appendChild(dd);
     });
+    // The answers to the chosen category's extra questions.
+    form.querySelectorAll(".civicreport-questions:not([disabled]):not([hidden]) .civicreport-question").forEach(function (question) {
+      var shown = [];
+      question.querySelectorAll("input, textarea, select").forEach(function (input) {
+        if (input.type === "checkbox") {
+          if (input.checked) {
+            shown.push(input.labels[0] ? input.labels[0].textContent : input.value);
+          }
+        } else if (input.tagName === "SELECT") {
+          if (input.value && input.selectedOptions[0]) {
+            shown.push(input.selectedOptions[0].textContent);
+          }
+        } else if (input.value) {
+          shown.push(input.value);
+        }
+      });
+      var dt = document.createElement("dt");
+      dt.className = "col-sm-3";
+      dt.textContent = question.getAttribute("data-label");
+      var dd = document.createElement("dd");
+      dd.className = "col-sm-9";
+      dd.textContent = shown.join(", ") || "\u2014";
+      review.appendChild(dt);
+      review.appendChild(dd);
+    });
     review.hidden = false;
+  }
+
+  // Only the chosen category's extra questions are shown, and sent: a
+  // disabled fieldset sends nothing.
+  function setupQuestions(form) {
+    var select = $(form, "#civicreport-category");
+    var groups = form.querySelectorAll(".civicreport-questions");
+    if (!select || !groups.length) {
+      return;
+    }
+    function update() {
+      groups.forEach(function (group) {
+        var chosen = group.getAttribute("data-category") === select.value;
+        group.hidden = !chosen;
+        group.disabled = !chosen;
+      });
+    }
+    select.addEventListener("change", update);
+    update();
   }
 
   function setupLogin(form) {
@@ -302,6 +346,7 @@
       return;
     }
     setupLogin(form);
+    setupQuestions(form);
     setupMap(form);
     setupSteps(form);
   }

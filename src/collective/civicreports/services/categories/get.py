@@ -1,7 +1,10 @@
 """``GET <site>/@report-categories``: what a client needs to offer the
-categories a citizen may choose, as the report form does."""
+categories a citizen may choose, and their extra questions, as the report
+form does."""
 
 from collective.civicreports.categories import active_categories
+from collective.civicreports.questions import as_dict
+from collective.civicreports.questions import category_questions
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone.restapi.services import Service
 from zope.i18n import translate
@@ -31,7 +34,8 @@ class ReportCategoriesGet(Service):
             else category.kind,
             "allow_anonymous": bool(category.allow_anonymous),
             "within_territory": bool(category.within_territory),
-            # Extra questions per category are planned: the key is here
-            # already so that clients need not change when they come.
-            "questions": [],
+            "questions": [
+                as_dict(question, self.request)
+                for question in category_questions(category)
+            ],
         }

@@ -151,11 +151,11 @@ class ReportsGeoJSONGet(Service):
     ``state``, ``since``. Whatever the user may see, only public and not
     confidential reports are listed, with public data only.
 
-    The reports come from the ``report_cells`` index, which holds only the
+    The reports come from the ``report_map`` index, which holds only the
     public, not confidential reports with a place: the query needs no
     security filter, and a box is found by the grid cells it covers, in time
     that follows the reports in the box. Each report's feature is read
-    ready-made from the catalog (see ``mapfeatures``)."""
+    ready-made from the index (see ``mapfeatures``)."""
 
     def render(self):
         # The body is GeoJSON text we build ourselves, not a structure for
