@@ -8,8 +8,9 @@ VAR := var
 PORT ?= 8080
 SMTP_PORT ?= 8025
 SITE_ID ?= Plone
-# Debian packages the tests need (installed with apt-get when missing).
-DEBIAN_PACKAGES ?= chromium chromium-driver
+# Debian packages the tests need (installed with apt-get when missing):
+# the browser tests run in Chromium, the RelStorage tests on PostgreSQL.
+DEBIAN_PACKAGES ?= chromium chromium-driver postgresql
 
 .DEFAULT_GOAL := help
 

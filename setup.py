@@ -56,6 +56,9 @@ setup(
             "selenium",
             "lxml",
             "schemathesis",
+            # Two Zope processes on one database, as in production.
+            "RelStorage",
+            "psycopg2-binary",
         ],
         "dev": ["aiosmtpd"],
     },

@@ -21,6 +21,9 @@ default-zpublisher-encoding utf-8
   zope_i18n_compile_mo_files true
   CHAMELEON_CACHE {var}/cache
 </environment>
+{storage}"""
+
+FILESTORAGE = """\
 <zodb_db main>
   <filestorage>
     path {var}/filestorage/Data.fs
@@ -114,7 +117,9 @@ format = %(message)s
 """
 
 
-def write_instance(var, port, threads=4):
+def write_instance(var, port, threads=4, storage=None):
+    """The instance folder; ``storage`` replaces the FileStorage section of
+    zope.conf (the tests' RelStorage)."""
     var = Path(var).resolve()
     instance = var / "instance"
     for folder in (
@@ -125,7 +130,10 @@ def write_instance(var, port, threads=4):
         var / "cache",
     ):
         folder.mkdir(parents=True, exist_ok=True)
-    (instance / "zope.conf").write_text(ZOPE_CONF.format(instance=instance, var=var))
+    storage = storage or FILESTORAGE.format(var=var)
+    (instance / "zope.conf").write_text(
+        ZOPE_CONF.format(instance=instance, var=var, storage=storage)
+    )
     (instance / "zope.ini").write_text(
         ZOPE_INI.format(var=var, port=port, threads=threads)
     )

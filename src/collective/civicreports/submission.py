@@ -405,7 +405,14 @@ def create_report(folder, submission, number=None):
 # three times, with growing delays). It costs a few milliseconds of waiting
 # per report; a municipality receives a few reports a minute.
 _SUBMISSIONS = threading.Lock()
-ATTEMPTS = 10
+# Other processes (ZEO, RelStorage) are not held by the lock. Their
+# submissions write the same buckets as ours, in the catalog's text indexes
+# above all (the words reports share), and BTrees cannot always merge the
+# two: attempts then back off, exponentially with jitter, until one commits
+# between theirs (tests/test_relstorage.py measures it).
+ATTEMPTS = 20
+BACKOFF = 0.02  # seconds, doubled at each attempt
+MAX_BACKOFF = 0.5
 
 
 def create_and_commit(folder, submission, also=None):
@@ -432,4 +439,4 @@ def create_and_commit(folder, submission, also=None):
                 transaction.abort()
                 if attempt == ATTEMPTS:
                     raise
-                time.sleep(random.uniform(0, 0.01 * attempt))
+                time.sleep(random.uniform(0, min(BACKOFF * 2**attempt, MAX_BACKOFF)))

@@ -4,6 +4,9 @@
   the demo categories, offices and accounts, and a MockMailHost.
 - ``SERVER_TESTING``: the same site served over real HTTP on 127.0.0.1, with
   the real MailHost sending through SMTP to a local aiosmtpd sink.
+- ``REAL_INSTANCE``: a Zope instance as ``make start`` runs it, FileStorage.
+- ``RELSTORAGE_INSTANCES``: two Zope processes sharing RelStorage in a
+  PostgreSQL server of the tests' own (``POSTGRESQL``).
 """
 
 from collective.civicreports import demo
@@ -24,6 +27,7 @@ from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
 
 import os
+import pwd
 import requests
 import socket
 import subprocess
@@ -123,6 +127,80 @@ SERVER_TESTING = FunctionalTesting(
 )
 
 
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPTS = ROOT / "scripts"
+BIN = Path(sys.executable).parent
+
+
+def _write_instance(var, port, threads, storage=None):
+    if not (SCRIPTS / "create_site.py").exists():
+        raise RuntimeError(f"run the tests from a checkout: {SCRIPTS} is missing")
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        from instance import write_instance
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    return write_instance(var, port, threads=threads, storage=storage)
+
+
+def _mail_sink(var):
+    """A running SMTP sink writing to ``var/mail``, and the environment in
+    which the scripts create the Italian demo site sending to it through a
+    mail queue in ``var/mailqueue``."""
+    sink = MailSink(str(var / "mail"), host="127.0.0.1", port=0)
+    sink.start()
+    env = dict(
+        os.environ,
+        SMTP_PORT=str(sink.port),
+        MAIL_QUEUE=str(var / "mailqueue"),
+        DEMO_LANGUAGE="it",
+    )
+    return sink, env
+
+
+def _create_site(instance, env):
+    subprocess.run(
+        [BIN / "zconsole", "run", instance / "zope.conf", SCRIPTS / "create_site.py"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=600,
+    )
+
+
+def _serve(instance, env, url):
+    """Start ``runwsgi`` and wait until the site answers; the process."""
+    process = subprocess.Popen(
+        [BIN / "runwsgi", instance / "zope.ini"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return process
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            _stop(process)
+            raise RuntimeError(f"the Zope instance of {instance} did not start")
+        time.sleep(0.5)
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class RealInstanceLayer(Layer):
     """A Zope instance as ``make start`` makes it: FileStorage, the Italian
     demo site, 4 waitress threads on 127.0.0.1, the mail queue delivering
@@ -131,72 +209,25 @@ class RealInstanceLayer(Layer):
     threads = 4
 
     def setUp(self):
-        root = Path(__file__).resolve().parents[3]
-        scripts = root / "scripts"
-        if not (scripts / "create_site.py").exists():
-            raise RuntimeError(f"run the tests from a checkout: {scripts} is missing")
-        bin_dir = Path(sys.executable).parent
         self._dir = tempfile.TemporaryDirectory(prefix="civicreports-instance-")
         var = Path(self._dir.name)
-        self.sink = MailSink(str(var / "mail"), host="127.0.0.1", port=0)
-        self.sink.start()
+        self.sink, env = _mail_sink(var)
         port = _free_port()
-        sys.path.insert(0, str(scripts))
-        try:
-            from instance import write_instance
-        finally:
-            sys.path.remove(str(scripts))
-        instance = write_instance(var, port, threads=self.threads)
-        env = dict(
-            os.environ,
-            SMTP_PORT=str(self.sink.port),
-            MAIL_QUEUE=str(var / "mailqueue"),
-            DEMO_LANGUAGE="it",
-        )
-        subprocess.run(
-            [
-                bin_dir / "zconsole",
-                "run",
-                instance / "zope.conf",
-                scripts / "create_site.py",
-            ],
-            check=True,
-            env=env,
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=600,
-        )
-        self.process = subprocess.Popen(
-            [bin_dir / "runwsgi", instance / "zope.ini"],
-            env=env,
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        instance = _write_instance(var, port, self.threads)
         url = f"http://127.0.0.1:{port}/Plone"
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if requests.get(url, timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.tearDown()
-                raise RuntimeError("the Zope instance did not start")
-            time.sleep(0.5)
+        try:
+            _create_site(instance, env)
+            self.process = _serve(instance, env, url)
+        except Exception:
+            self.sink.stop()
+            self._dir.cleanup()
+            raise
         self["instance_url"] = url
         self["instance_var"] = var
         self["mailsink"] = self.sink
 
     def tearDown(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        _stop(self.process)
         self.sink.stop()
         self._dir.cleanup()
 
@@ -208,3 +239,156 @@ def _free_port():
 
 
 REAL_INSTANCE = RealInstanceLayer(name="CivicReports:RealInstance")
+
+
+def _postgresql_bin():
+    """The programs of the newest PostgreSQL server installed (Debian keeps
+    them out of the PATH)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+        key=lambda path: int(path.parent.parent.name),
+    )
+    if not found:
+        raise RuntimeError(
+            "PostgreSQL is not installed: `make test` installs Debian's "
+            "postgresql package."
+        )
+    return found[-1].parent
+
+
+class PostgreSQLLayer(Layer):
+    """A PostgreSQL server of the tests' own: a new cluster in a temporary
+    folder, listening on 127.0.0.1 on a free port, with a database for
+    RelStorage. PostgreSQL refuses to run as root: under root (CI) it runs
+    as Debian's ``postgres`` user."""
+
+    def setUp(self):
+        bindir = _postgresql_bin()
+        self._dir = tempfile.TemporaryDirectory(prefix="civicreports-postgresql-")
+        folder = Path(self._dir.name)
+        self._as = []
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(folder, owner.pw_uid, owner.pw_gid)
+            self._as = ["runuser", "-u", "postgres", "--"]
+        data = folder / "data"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        subprocess.run(
+            [*self._as, bindir / "initdb", "-D", data, "-U", "zope", "-A", "trust"],
+            check=True,
+            timeout=120,
+            **quiet,
+        )
+        port = _free_port()
+        # Durability is not what these tests measure: no fsync.
+        self.process = subprocess.Popen(
+            [
+                *self._as,
+                bindir / "postgres",
+                "-D",
+                data,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-k",
+                folder,
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=200",
+            ],
+            **quiet,
+        )
+        deadline = time.monotonic() + 60
+        ready = [bindir / "pg_isready", "-h", "127.0.0.1", "-p", str(port)]
+        while subprocess.run(ready, **quiet).returncode != 0:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.tearDown()
+                raise RuntimeError("the PostgreSQL server did not start")
+            time.sleep(0.2)
+        subprocess.run(
+            [
+                bindir / "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "zope",
+                "civicreports",
+            ],
+            check=True,
+            timeout=60,
+            **quiet,
+        )
+        self["postgresql_dsn"] = (
+            f"dbname=civicreports user=zope host=127.0.0.1 port={port}"
+        )
+
+    def tearDown(self):
+        _stop(self.process)
+        self._dir.cleanup()
+
+
+POSTGRESQL = PostgreSQLLayer(name="CivicReports:PostgreSQL")
+
+RELSTORAGE = """\
+%import relstorage
+<zodb_db main>
+  <relstorage>
+    blob-dir {blobs}
+    shared-blob-dir true
+    <postgresql>
+      dsn {dsn}
+    </postgresql>
+  </relstorage>
+  mount-point /
+  cache-size 30000
+</zodb_db>
+"""
+
+
+class RelStorageInstancesLayer(Layer):
+    """Two Zope processes, as a production site runs them, sharing one
+    RelStorage database in PostgreSQL (and one blob folder), each with 4
+    waitress threads on 127.0.0.1; the Italian demo site; the mail queue
+    delivering through SMTP to a local aiosmtpd sink."""
+
+    defaultBases = (POSTGRESQL,)
+    processes = 2
+    threads = 4
+
+    def setUp(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="civicreports-relstorage-")
+        var = Path(self._dir.name)
+        self.sink, env = _mail_sink(var)
+        storage = RELSTORAGE.format(blobs=var / "blobs", dsn=self["postgresql_dsn"])
+        self.processes_ = []
+        urls = []
+        try:
+            for number in range(self.processes):
+                port = _free_port()
+                instance = _write_instance(
+                    var / f"zope{number}", port, self.threads, storage=storage
+                )
+                if number == 0:
+                    _create_site(instance, env)
+                url = f"http://127.0.0.1:{port}/Plone"
+                self.processes_.append(_serve(instance, env, url))
+                urls.append(url)
+        except Exception:
+            self.tearDown()
+            raise
+        self["instance_urls"] = urls
+        self["instance_vars"] = [var / f"zope{n}" for n in range(self.processes)]
+        self["mailsink"] = self.sink
+
+    def tearDown(self):
+        for process in self.processes_:
+            _stop(process)
+        self.sink.stop()
+        self._dir.cleanup()
+
+
+RELSTORAGE_INSTANCES = RelStorageInstancesLayer(name="CivicReports:RelStorage")

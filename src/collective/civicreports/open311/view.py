@@ -28,7 +28,7 @@ from zope.publisher.interfaces import IPublishTraverse
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed, as the discovery document tells clients.
-CHANGESET = "2026-11-25T00:00:00+00:00"
+CHANGESET = "2026-12-01T00:00:00+00:00"
 
 
 def attribute(question, order, request):

@@ -3,9 +3,10 @@ whole path of a report with its mails, and concurrent submissions."""
 
 from collective.civicreports.mailsink import decoded_subject
 from collective.civicreports.testing import REAL_INSTANCE
+from collective.civicreports.tests.base import count_in_log
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
-from concurrent.futures import ThreadPoolExecutor
+from collective.civicreports.tests.base import submit_concurrently
 
 import collections
 import requests
@@ -99,74 +100,45 @@ class InstanceTest(unittest.TestCase):
         self.assertNotIn("reporter_email", answer)
 
     def test_concurrent_submissions(self):
-        """16 clients submit 25 reports each at once: none may fail, no
-        number may repeat, every report must be stored and catalogued."""
-        session_data = payload(images=[])
+        check_concurrent_submissions(self, [self.url], [self.layer["instance_var"]], "")
 
-        def client(index):
-            results = []
-            with requests.Session() as session:
-                for number in range(PER_CLIENT):
-                    data = dict(session_data, title=f"Concorrenza {index}-{number}")
-                    try:
-                        response = session.post(
-                            self.url + "/segnalazioni/@reports",
-                            json=data,
-                            headers=JSON,
-                            timeout=120,
-                        )
-                        results.append(
-                            (
-                                response.status_code,
-                                response.json().get("tracking_number"),
-                            )
-                        )
-                    except (requests.RequestException, ValueError) as error:
-                        results.append((repr(error), None))
-            return results
 
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-            results = [r for batch in pool.map(client, range(CLIENTS)) for r in batch]
-        elapsed = time.monotonic() - started
-        failures = [status for status, _ in results if status != 201]
-        numbers = [number for status, number in results if status == 201]
-        duplicates = len(numbers) - len(set(numbers))
-        conflicts = self.conflicts_in_log()
-        print(
-            f"\nconcurrent submissions: {CLIENTS} clients, {len(results)} reports, "
-            f"{len(failures)} failures, {duplicates} duplicate numbers, "
-            f"{conflicts} ConflictErrors retried by Zope, {elapsed:.1f} s"
+def check_concurrent_submissions(test, urls, instance_vars, where):
+    """16 clients submit 25 reports each at once, client i to the instance
+    ``urls[i % len(urls)]``: none may fail, no number may repeat, every
+    report must be stored and catalogued, as every instance sees it. Prints
+    the figures."""
+    results, elapsed = submit_concurrently(urls, CLIENTS, PER_CLIENT, "Concorrenza")
+    failures = [status for status, _ in results if status != 201]
+    numbers = [number for status, number in results if status == 201]
+    duplicates = len(numbers) - len(set(numbers))
+    conflicts = sum(count_in_log(var, "ConflictError") for var in instance_vars)
+    print(
+        f"\nconcurrent submissions{where}: {CLIENTS} clients, {len(results)} "
+        f"reports, {len(failures)} failures, {duplicates} duplicate numbers, "
+        f"{conflicts} ConflictErrors retried by Zope, {elapsed:.1f} s"
+    )
+    test.assertEqual(len(results), CLIENTS * PER_CLIENT)
+    test.assertEqual(failures, [])
+    test.assertEqual(duplicates, 0)
+    for url in urls:
+        assert_catalogued(test, url, CLIENTS * PER_CLIENT, numbers)
+
+
+def assert_catalogued(test, url, count, numbers):
+    """Every report of the concurrency test is in the catalog, and its
+    numbers lead to it."""
+    admin = ("admin", "admin")
+    search = requests.get(
+        url + "/@search",
+        params={"portal_type": "Report", "SearchableText": "Concorrenza", "b_size": 1},
+        auth=admin,
+        headers=JSON,
+        timeout=60,
+    ).json()
+    test.assertEqual(search["items_total"], count)
+    for number in (numbers[0], numbers[-1]):
+        response = requests.get(
+            f"{url}/segnalazioni/{number}", auth=admin, headers=JSON, timeout=30
         )
-        self.assertEqual(len(results), CLIENTS * PER_CLIENT)
-        self.assertEqual(failures, [])
-        self.assertEqual(duplicates, 0)
-        admin = ("admin", "admin")
-        search = requests.get(
-            self.url + "/@search",
-            params={
-                "portal_type": "Report",
-                "SearchableText": "Concorrenza",
-                "b_size": 1,
-            },
-            auth=admin,
-            headers=JSON,
-            timeout=60,
-        ).json()
-        self.assertEqual(search["items_total"], CLIENTS * PER_CLIENT)
-        for number in (numbers[0], numbers[-1]):
-            response = requests.get(
-                f"{self.url}/segnalazioni/{number}",
-                auth=admin,
-                headers=JSON,
-                timeout=30,
-            )
-            self.assertEqual(response.json()["tracking_number"], number)
-
-    def conflicts_in_log(self):
-        log = self.layer["instance_var"] / "log" / "event.log"
-        return (
-            log.read_text(errors="replace").count("ConflictError")
-            if log.exists()
-            else 0
-        )
+        test.assertEqual(response.json()["tracking_number"], number)
