@@ -8,6 +8,7 @@ municipality gave it to an application it trusts). The service's
 attributes are the category's extra questions.
 """
 
+from collective.civicreports import _
 from collective.civicreports.categories import get_category
 from collective.civicreports.submission import create_and_commit
 from collective.civicreports.submission import SubmissionError
@@ -75,18 +76,35 @@ def to_submission_data(form):
     code = _text(form, "service_code")
     category = get_category(code)
     if category is None or not category.active:
-        raise Invalid([f"service_code: {code!r} is not an available service."])
+        raise Invalid(
+            [
+                _(
+                    "service_code: ${code} is not an available service.",
+                    mapping={"code": code},
+                )
+            ]
+        )
     latitude, longitude = _text(form, "lat"), _text(form, "long")
     # We have no address ids: an id is taken as the address itself.
     address = _text(form, "address_string") or _text(form, "address_id")
     if not (latitude and longitude) and not address:
         raise Invalid(
-            ["A location is required: lat and long, or address_string, or address_id."]
+            [
+                _(
+                    "A location is required: lat and long, or address_string, "
+                    "or address_id."
+                )
+            ]
         )
     description = _text(form, "description")
     if len(description) > MAX_DESCRIPTION:
         raise Invalid(
-            [f"description: at most {MAX_DESCRIPTION} characters are allowed."]
+            [
+                _(
+                    "description: at most ${count} characters are allowed.",
+                    mapping={"count": MAX_DESCRIPTION},
+                )
+            ]
         )
     fullname = " ".join(
         part for part in (_text(form, "first_name"), _text(form, "last_name")) if part

@@ -5,6 +5,7 @@ reports, the moderated (redacted) description, published photos. Nothing
 of the reporter, whatever the spec's optional fields would allow.
 """
 
+from collective.civicreports import _
 from collective.civicreports.categories import get_category
 from collective.civicreports.dates import iso
 from collective.civicreports.moderation import is_published
@@ -48,12 +49,20 @@ def _date(form, name):
         return None
     if not ISO_DATE_RE.match(value):
         raise BadParameter(
-            f"{name}: {value!r} is not an ISO 8601 date, e.g. 2026-05-31T08:00:00Z."
+            _(
+                "${name}: ${value} is not an ISO 8601 date, e.g. 2026-05-31T08:00:00Z.",
+                mapping={"name": name, "value": value},
+            )
         )
     try:
         return DateTime(value)
     except Exception:
-        raise BadParameter(f"{name}: {value!r} is not a valid date.") from None
+        raise BadParameter(
+            _(
+                "${name}: ${value} is not a valid date.",
+                mapping={"name": name, "value": value},
+            )
+        ) from None
 
 
 def catalog_query(root, form):
@@ -80,7 +89,12 @@ def catalog_query(root, form):
     if statuses:
         unknown = [status for status in statuses if status not in STATUSES]
         if unknown:
-            raise BadParameter(f"status: {unknown[0]!r} is not 'open' or 'closed'.")
+            raise BadParameter(
+                _(
+                    "status: ${value} is not 'open' or 'closed'.",
+                    mapping={"value": unknown[0]},
+                )
+            )
         query["review_state"] = sorted(
             {state for status in statuses for state in STATUSES[status]}
         )

@@ -6,6 +6,7 @@ the format is the extension, errors are lists of code and description with
 the same HTTP status.
 """
 
+from collective.civicreports import _
 from collective.civicreports.categories import active_categories
 from collective.civicreports.categories import get_category
 from collective.civicreports.open311 import post
@@ -76,11 +77,14 @@ class Open311View(BrowserView):
                 path = None  # no format: nothing here
         try:
             if not path:
-                raise Problem(404, "Not found: add .json or .xml to the address.")
+                raise Problem(404, _("Not found: add .json or .xml to the address."))
             root, data = self.dispatch(path)
             status = 200
         except Problem as problem:
-            root, data = "errors", errors(problem.status, *problem.descriptions)
+            descriptions = [
+                translate(text, context=self.request) for text in problem.descriptions
+            ]
+            root, data = "errors", errors(problem.status, *descriptions)
             status = problem.status
         body, content_type = render(fmt, root, data)
         response = self.request.response
@@ -92,12 +96,14 @@ class Open311View(BrowserView):
         if path and path[0] == "v2":
             path = path[1:]
         elif path != ["discovery"]:
-            raise Problem(404, "Not found: the API is at open311/v2/.")
+            raise Problem(404, _("Not found: the API is at open311/v2/."))
         method = self.request.method
         if path == ["requests"] and method == "POST":
             return "service_requests", self.create_request()
         if method not in ("GET", "HEAD"):
-            raise Problem(405, f"Method {method} not allowed here.")
+            raise Problem(
+                405, _("Method ${method} not allowed here.", mapping={"method": method})
+            )
         if path == ["discovery"]:
             return "discovery", self.discovery()
         if path == ["services"]:
@@ -110,7 +116,7 @@ class Open311View(BrowserView):
             return "service_requests", self.single_request(path[1])
         if len(path) == 2 and path[0] == "tokens":
             return "service_requests", self.token(path[1])
-        raise Problem(404, "Not found.")
+        raise Problem(404, _("Not found."))
 
     def base_url(self):
         return self.context.absolute_url() + "/open311/v2/"
@@ -154,7 +160,7 @@ class Open311View(BrowserView):
     def service_definition(self, code):
         category = get_category(code)
         if category is None or not category.active:
-            raise Problem(404, f"Service {code!r} not found.")
+            raise Problem(404, _("Service ${code} not found.", mapping={"code": code}))
         return {
             "service_code": code,
             "attributes": [
@@ -167,12 +173,15 @@ class Open311View(BrowserView):
         try:
             return query.search(self.context, self.request.form)
         except query.BadParameter as error:
-            raise Problem(400, str(error)) from None
+            raise Problem(400, error.args[0]) from None
 
     def single_request(self, number):
         found = query.find(self.context, number)
         if found is None:
-            raise Problem(404, f"Service request {number!r} not found.")
+            raise Problem(
+                404,
+                _("Service request ${number} not found.", mapping={"number": number}),
+            )
         return [found]
 
     def token(self, value):
@@ -180,7 +189,7 @@ class Open311View(BrowserView):
         and its token too, for the clients that follow the token."""
         number = post.number_of_token(self.context, value)
         if number is None:
-            raise Problem(404, f"Token {value!r} not found.")
+            raise Problem(404, _("Token ${token} not found.", mapping={"token": value}))
         return [{"service_request_id": number, "token": value}]
 
     def create_request(self):
@@ -189,10 +198,12 @@ class Open311View(BrowserView):
         form = self.request.form
         key = find_key(form.get("api_key"))
         if key is None:
-            raise Problem(403, "Invalid api_key: ask the site administrators for one.")
+            raise Problem(
+                403, _("Invalid api_key: ask the site administrators for one.")
+            )
         folder = post.report_folder(self.context)
         if folder is None:
-            raise Problem(404, "This site takes no reports.")
+            raise Problem(404, _("This site takes no reports."))
         try:
             report = post.submit(folder, form, key, self.request)
         except post.Invalid as error:

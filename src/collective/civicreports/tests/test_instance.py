@@ -99,6 +99,37 @@ class InstanceTest(unittest.TestCase):
         self.assertEqual(answer["answer"], "Buca chiusa con asfalto a freddo.")
         self.assertNotIn("reporter_email", answer)
 
+    def test_open311_on_the_demo_site(self):
+        base = self.url + "/open311/v2/"
+        services = requests.get(base + "services.json", timeout=30).json()
+        self.assertIn("roads", [service["service_code"] for service in services])
+        # Errors speak the site's language, as the rest of the API does.
+        error = requests.get(base + "services/nothing.json", timeout=30)
+        self.assertEqual(error.status_code, 404)
+        self.assertEqual(
+            error.json()[0]["description"], "Servizio nothing non trovato."
+        )
+        refused = requests.post(
+            base + "requests.json", data={"api_key": "wrong"}, timeout=30
+        )
+        self.assertEqual(refused.status_code, 403)
+        self.assertIn("amministratori", refused.json()[0]["description"])
+        # The demo key works.
+        posted = requests.post(
+            base + "requests.json",
+            data={
+                "api_key": "demo-open311-key",
+                "service_code": "roads",
+                "address_string": "Via Roma 12",
+                "first_name": "Mario",
+                "email": "mario.rossi@example.org",
+                "description": "Buca in via Roma",
+            },
+            timeout=60,
+        )
+        self.assertEqual(posted.status_code, 200, posted.text)
+        self.assertRegex(posted.json()[0]["service_request_id"], r"^\d{4}-\d{6}$")
+
     def test_concurrent_submissions(self):
         check_concurrent_submissions(self, [self.url], [self.layer["instance_var"]], "")
 
