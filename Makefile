@@ -88,7 +88,7 @@ test: install system-packages ## Install what the tests need and run them all
 	$(BIN)/zope-testrunner --test-path src --all -v $(TESTOPTS)
 
 .PHONY: bench
-bench: install system-packages ## Measure the public map with 10,000 reports (COUNT=...)
+bench: install system-packages ## Measure the map, the staff's pages and the feed against plain Plone, at 10,000 and 100,000 reports (COUNT=..., BENCH_LARGE=0)
 	$(BIN)/python scripts/bench.py $(or $(COUNT),10000)
 
 .PHONY: daily

@@ -1,9 +1,12 @@
-"""``make bench``: how the public map copes with many reports.
+"""``make bench``: how the site copes with many reports.
 
 Builds a throw-away instance as ``make start`` does, fills it with COUNT
-public reports (default 10,000), then measures in headless Chromium how long
-the archive page takes from navigation to all the pins on the map, and how
-long the GeoJSON feed takes to answer. Prints the figures.
+reports (default 10,000; one in ten waiting for moderation), then measures
+in headless Chromium how long the archive page takes from navigation to
+all the pins on the map, the staff's moderation queue and statistics page,
+and the GeoJSON feed against a plain-catalog baseline in the same run;
+with 10,000 or more, again after adding nine times as many (``BENCH_LARGE=0``
+skips that stage). Prints the figures (docs/performance.rst).
 """
 
 from pathlib import Path
