@@ -24,14 +24,12 @@ from collective.civicreports.geocells import cells_of
 from collective.civicreports.queries import PUBLIC_STATES
 from plone import api
 from Products.PluginIndexes.KeywordIndex.KeywordIndex import KeywordIndex
+from types import SimpleNamespace
 
 import json
 
 
 INDEX = "report_map"
-# The indexers (content/indexers.py) of the cells and of the record.
-CELLS = "report_cells"
-FEATURE = "report_feature"
 
 # Positions in a record.
 LONGITUDE, LATITUDE, MODIFIED, CATEGORY, STATE, PATH, HEAD, PATH_TEXT = range(8)
@@ -77,9 +75,10 @@ def feature_record(report):
 
 
 class ReportMapIndex(KeywordIndex):
-    """The grid cells of the public reports (a keyword index of the
-    ``report_cells`` indexer) and, by record id, their records (the
-    ``report_feature`` indexer)."""
+    """The records of the public reports, by record id, as the indexed
+    attribute (the ``report_feature`` indexer) gives them, and their grid
+    cells as the keywords of a keyword index. The cells are taken from the
+    record, so a report's record is computed once per indexing."""
 
     meta_type = "ReportMapIndex"
 
@@ -88,13 +87,21 @@ class ReportMapIndex(KeywordIndex):
         self._features = IOBTree()
 
     def index_object(self, documentId, obj, threshold=None):
-        changed = super().index_object(documentId, obj, threshold)
-        record = getattr(obj, FEATURE, None)
+        record = getattr(obj, self.getIndexSourceNames()[0], None)
+        cells = (
+            cells_of(record[LATITUDE], record[LONGITUDE]) if record is not None else ()
+        )
+        # The keyword index reads its keywords from an attribute.
+        changed = bool(
+            self._index_object(documentId, SimpleNamespace(cells=cells), attr="cells")
+        )
         if record is None:
             changed = self._features.pop(documentId, None) is not None or changed
         elif self._features.get(documentId) != record:
             self._features[documentId] = record
             changed = True
+        if changed:
+            self._increment_counter()
         return changed
 
     def unindex_object(self, documentId):
@@ -115,14 +122,6 @@ class ReportMapIndex(KeywordIndex):
             record = features.get(rid)
             if record is not None:
                 yield record
-
-
-def cells(report):
-    """The grid cells of the report, if the map shows it."""
-    record = feature_record(report)
-    if record is None:
-        return ()
-    return cells_of(record[LATITUDE], record[LONGITUDE])
 
 
 def records(catalog, cells=None):

@@ -364,7 +364,7 @@ class RelStorageInstancesLayer(Layer):
         var = Path(self._dir.name)
         self.sink, env = _mail_sink(var)
         storage = RELSTORAGE.format(blobs=var / "blobs", dsn=self["postgresql_dsn"])
-        self.processes_ = []
+        self.servers = []
         urls = []
         try:
             for number in range(self.processes):
@@ -375,7 +375,7 @@ class RelStorageInstancesLayer(Layer):
                 if number == 0:
                     _create_site(instance, env)
                 url = f"http://127.0.0.1:{port}/Plone"
-                self.processes_.append(_serve(instance, env, url))
+                self.servers.append(_serve(instance, env, url))
                 urls.append(url)
         except Exception:
             self.tearDown()
@@ -385,7 +385,7 @@ class RelStorageInstancesLayer(Layer):
         self["mailsink"] = self.sink
 
     def tearDown(self):
-        for process in self.processes_:
+        for process in self.servers:
             _stop(process)
         self.sink.stop()
         self._dir.cleanup()

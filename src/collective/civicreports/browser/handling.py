@@ -55,8 +55,9 @@ class AssignView(BrowserView):
 
 
 class HandleView(PostedForm):
-    details_macros = ViewPageTemplateFile("templates/details.pt")
     """``<report>/@@handle``: everything an office does on a report."""
+
+    details_macros = ViewPageTemplateFile("templates/details.pt")
 
     def handle(self, form):
         report = self.context

@@ -87,8 +87,9 @@ class ModerationQueueView(BrowserView):
 
 
 class ModerateView(PostedForm):
-    details_macros = ViewPageTemplateFile("templates/details.pt")
     """``<report>/@@moderate``."""
+
+    details_macros = ViewPageTemplateFile("templates/details.pt")
 
     def handle(self, form):
         report = self.context

@@ -48,14 +48,6 @@ def searchable_text(report):
 
 
 @indexer(IReport)
-def report_cells(report):
-    """The map cells of a public, not confidential report with a place;
-    nothing for the others, so that the map's index holds only what anyone
-    may see."""
-    return mapfeatures.cells(report)
-
-
-@indexer(IReport)
 def report_feature(report):
     """The report's ready-made map feature (public data only), or None for
     the reports the map does not show."""

@@ -73,6 +73,17 @@
     return b;
   }
 
+  function addRow(review, label, value) {
+    var dt = document.createElement("dt");
+    dt.className = "col-sm-3";
+    dt.textContent = label;
+    var dd = document.createElement("dd");
+    dd.className = "col-sm-9";
+    dd.textContent = value || "\u2014";
+    review.appendChild(dt);
+    review.appendChild(dd);
+  }
+
   function fillReview(form) {
     var review = $(form, ".civicreport-review");
     if (!review) {
@@ -98,14 +109,7 @@
       var value = input.tagName === "SELECT"
         ? (input.selectedOptions[0] ? input.selectedOptions[0].textContent : "")
         : input.value;
-      var dt = document.createElement("dt");
-      dt.className = "col-sm-3";
-      dt.textContent = label.textContent;
-      var dd = document.createElement("dd");
-      dd.className = "col-sm-9";
-      dd.textContent = value || "\u2014";
-      review.appendChild(dt);
-      review.appendChild(dd);
+      addRow(review, label.textContent, value);
     });
     // The answers to the chosen category's extra questions.
     form.querySelectorAll(".civicreport-questions:not([disabled]):not([hidden]) .civicreport-question").forEach(function (question) {
@@ -123,14 +127,7 @@
           shown.push(input.value);
         }
       });
-      var dt = document.createElement("dt");
-      dt.className = "col-sm-3";
-      dt.textContent = question.getAttribute("data-label");
-      var dd = document.createElement("dd");
-      dd.className = "col-sm-9";
-      dd.textContent = shown.join(", ") || "\u2014";
-      review.appendChild(dt);
-      review.appendChild(dd);
+      addRow(review, question.getAttribute("data-label"), shown.join(", "));
     });
     review.hidden = false;
   }
