@@ -56,6 +56,8 @@ setup(
             "selenium",
             "lxml",
             "schemathesis",
+            # Generated hostile input (tests/test_hostile_inputs.py).
+            "hypothesis",
             # Two Zope processes on one database, as in production.
             "RelStorage",
             "psycopg2-binary",
@@ -64,6 +66,9 @@ setup(
     },
     entry_points={
         "z3c.autoinclude.plugin": ["target = plone"],
+        "paste.filter_app_factory": [
+            "strict_paths = collective.civicreports.inputs.wsgi:strict_paths",
+        ],
         "console_scripts": [
             "civicreports-mailsink = collective.civicreports.mailsink:main",
             "civicreports-daily = collective.civicreports.daily:main",

@@ -54,6 +54,7 @@ setup_console_handler = False
 pipeline =
     egg:Zope#httpexceptions
     translogger
+    egg:collective.civicreports#strict_paths
     zope
 
 [loggers]

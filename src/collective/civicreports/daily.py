@@ -11,9 +11,11 @@ harm: a report is reminded at most once per calendar day and erased once.
 
 from collective.civicreports import _
 from collective.civicreports.behaviors.reporter import FIELDS
+from collective.civicreports.engagement import FOLLOW_REQUESTS
 from collective.civicreports.engagement import FOLLOWERS
 from collective.civicreports.engagement import MESSAGES
 from collective.civicreports.engagement import SUPPORTERS
+from collective.civicreports.moderation import ACCEPTED
 from collective.civicreports.moderation import ORIGINAL
 from collective.civicreports.settings import setting
 from collective.civicreports.sla import report_sla
@@ -194,7 +196,7 @@ def erase_report(report, today):
         original = IAnnotations(report).get(ORIGINAL)
         if original is not None:
             for text in [original, *original.get("changes", ())]:
-                for key in ("title", "description"):
+                for key in ("title", "description", "address"):
                     if key in text:
                         text[key] = _scrub(text[key], pattern)
             original._p_changed = True  # the changes are plain dicts in a list
@@ -215,10 +217,16 @@ def erase_report(report, today):
     # The answers to the category's questions are the reporter's too.
     report.answers = None
     annotations = IAnnotations(report)
-    for key in (FOLLOWERS, SUPPORTERS):
-        # Who follows or supports it; the public support counter stays.
+    for key in (FOLLOWERS, FOLLOW_REQUESTS, SUPPORTERS):
+        # Who follows, asked to, or supports it; the public counter stays.
         if annotations.get(key) is not None:
             annotations[key].clear()
+    accepted = annotations.get(ACCEPTED)
+    if accepted is not None:
+        # What the moderators accepted is in the public text; the record
+        # of the decision keeps who and when, not the data.
+        for index, item in enumerate(list(accepted)):
+            accepted[index] = dict(item, text=OMISSIS)
     annotations[ERASED] = today
     # Personal data is never indexed (content/indexers.py); refresh the
     # report's entry without touching its modification date, which the

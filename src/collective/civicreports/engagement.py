@@ -16,9 +16,16 @@ from zope.annotation.interfaces import IAnnotations
 
 import hmac
 import secrets
+import time
 
 
 FOLLOWERS = "collective.civicreports.followers"
+# Addresses asked to follow, until their owner confirms: token -> data.
+FOLLOW_REQUESTS = "collective.civicreports.follow_requests"
+# A confirmation link is valid this long; one address is sent at most one
+# link a report per RESEND seconds, so that nobody is flooded with them.
+FOLLOW_REQUEST_LIFETIME = 7 * 24 * 3600
+FOLLOW_REQUEST_RESEND = 3600
 SUPPORT = "collective.civicreports.support"
 SUPPORTERS = "collective.civicreports.supporters"
 MESSAGES = "collective.civicreports.messages"
@@ -26,6 +33,16 @@ MESSAGES = "collective.civicreports.messages"
 
 def new_token():
     return secrets.token_urlsafe(24)
+
+
+def same_token(expected, given):
+    """Whether ``given`` (from a request: anything) is the token, compared
+    in constant time. compare_digest takes ASCII str only: bytes it is."""
+    if not expected or not isinstance(given, str) or not given:
+        return False
+    return hmac.compare_digest(
+        expected.encode("utf-8"), given.encode("utf-8", "surrogateescape")
+    )
 
 
 # The private link of the reporter
@@ -37,8 +54,20 @@ def set_private_token(report):
 
 
 def check_private_token(report, token):
-    expected = getattr(report, "_private_token", None)
-    return bool(expected and token) and hmac.compare_digest(expected, str(token))
+    return same_token(getattr(report, "_private_token", None), token)
+
+
+def tracked_report(folder, number, token):
+    """The report of a private link (its number and token, from a request:
+    anything), or None when the link is not valid."""
+    from collective.civicreports.interfaces import IReport
+
+    if not isinstance(number, str) or not number:
+        return None
+    report = folder.get(number)
+    if not IReport.providedBy(report) or not check_private_token(report, token):
+        return None
+    return report
 
 
 def private_url(report):
@@ -55,6 +84,7 @@ def prepare(report):
         set_private_token(report)
     annotations = IAnnotations(report)
     annotations.setdefault(FOLLOWERS, OOBTree())
+    annotations.setdefault(FOLLOW_REQUESTS, OOBTree())
     annotations.setdefault(SUPPORTERS, OOTreeSet())
     annotations.setdefault(SUPPORT, Length())
     annotations.setdefault(MESSAGES, PersistentList())
@@ -81,12 +111,51 @@ def follow(report, email):
     return token
 
 
+def ask_to_follow(report, email, now=None):
+    """Keep ``email`` waiting for confirmation; returns the token of the
+    confirmation link to mail, or None when the address follows already
+    or was sent a link a short while ago (then nothing is mailed)."""
+    email = email.strip().lower()
+    now = time.time() if now is None else now
+    annotations = IAnnotations(report)
+    requests = annotations.get(FOLLOW_REQUESTS)
+    if requests is None:
+        requests = annotations[FOLLOW_REQUESTS] = OOBTree()
+    for token, data in list(requests.items()):
+        if data["time"] < now - FOLLOW_REQUEST_LIFETIME:
+            del requests[token]
+        elif data["email"] == email and data["time"] > now - FOLLOW_REQUEST_RESEND:
+            return None
+    if is_following(report, email):
+        return None
+    token = new_token()
+    requests[token] = {"email": email, "time": now}
+    return token
+
+
+def confirm_follow(report, token, now=None):
+    """Follow with the address of a confirmation link; False if the link
+    is unknown or expired."""
+    now = time.time() if now is None else now
+    requests = IAnnotations(report).get(FOLLOW_REQUESTS)
+    if not requests:
+        return False
+    for known, data in list(requests.items()):
+        if same_token(known, token):
+            del requests[known]
+            if data["time"] < now - FOLLOW_REQUEST_LIFETIME:
+                return False
+            follow(report, data["email"])
+            return True
+    return False
+
+
 def unfollow(report, token):
     followers = _followers(report)
     if not followers or not token:
         return False
     for email, data in list(followers.items()):
-        if hmac.compare_digest(data["token"], str(token)):
+        if same_token(data["token"], token):
             del followers[email]
             return True
     return False

@@ -16,6 +16,7 @@ may read them: see ``personal_allowed`` and ``rows``.
 from AccessControl import getSecurityManager
 from collective.civicreports.behaviors.reporter import FIELDS as PERSONAL_FIELDS
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.text import printable
 from collective.civicreports.stats import first_time
 from collective.civicreports.stats import state_of
 from collective.civicreports.timeline import state_title
@@ -29,6 +30,7 @@ from plone import api
 
 import csv
 import io
+import re
 
 
 COLUMNS = (
@@ -52,8 +54,11 @@ PERSONAL_COLUMNS = PERSONAL_FIELDS
 VIEW_REPORTER_DATA = "collective.civicreports: View reporter data"
 
 # A spreadsheet runs a cell starting with these as a formula: a citizen's
-# title "=HYPERLINK(...)" must stay text (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# title "=HYPERLINK(...)" must stay text (CSV/formula injection). Excel set
+# to Italian splits a CSV on ";", and LibreOffice may be told to split on
+# ",", tab or ";": a formula may start after any of them too, even inside a
+# quoted cell ("Buca;=HYPERLINK(...)"), after spaces or quotes.
+FORMULA_RE = re.compile(r"(^|[;,\t\n])([\s\"']*)(?=[=+\-@])")
 MAX_WIDTH = 60
 
 
@@ -126,10 +131,11 @@ def rows(reports, personal):
 
 
 def _safe_text(value):
-    """Text a spreadsheet shows as typed; numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text a spreadsheet shows as typed, whatever separator it splits the
+    line on; numbers pass as they are."""
+    if not isinstance(value, str):
+        return value
+    return FORMULA_RE.sub(r"\1\2'", printable(value))
 
 
 def to_csv(rows, columns):
@@ -156,7 +162,7 @@ def to_xlsx(rows, columns, title="Reports"):
         for index, name in enumerate(columns):
             value = row.get(name, "")
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                value = ILLEGAL_CHARACTERS_RE.sub("", printable(value))
             cell = sheet.cell(row=number, column=index + 1, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # "=..." would be a formula otherwise

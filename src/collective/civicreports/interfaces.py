@@ -160,10 +160,51 @@ class ICivicReportsSettings(Interface):
     )
     anonymous_rate_limit = schema.Int(
         title=_("Reports per hour from one address"),
-        description=_("For anonymous citizens; 0 means no limit."),
+        description=_(
+            "For anonymous citizens, on the form and the REST API; 0 means "
+            "no limit. Counted by all the Zope processes of the site together."
+        ),
         required=True,
         default=5,
         min=0,
+    )
+    citizen_rate_limit = schema.Int(
+        title=_("Reports per hour from one account"),
+        description=_(
+            "For logged-in citizens; the staff have no limit. 0 means no limit."
+        ),
+        required=True,
+        default=20,
+        min=0,
+    )
+    open311_rate_limit = schema.Int(
+        title=_("Open311 requests per hour with one API key"),
+        description=_("Service requests posted with one key; 0 means no limit."),
+        required=True,
+        default=200,
+        min=0,
+    )
+    engagement_rate_limit = schema.Int(
+        title=_("Follow, support and answers per hour from one address"),
+        description=_(
+            "Following and supporting reports, and answering the municipality "
+            "from the private page; 0 means no limit."
+        ),
+        required=True,
+        default=50,
+        min=0,
+    )
+    photo_pixel_budget = schema.Int(
+        title=_("Megapixels of the photos of one report"),
+        description=_(
+            "All the photos of one submission together: a phone photo has "
+            "about 12. Larger photos cost seconds of the server's time to "
+            "decode, and are refused."
+        ),
+        required=True,
+        default=60,
+        min=1,
+        max=500,
     )
     confirm_anonymous_email = schema.Bool(
         title=_("Anonymous citizens confirm their e-mail"),

@@ -21,6 +21,9 @@ MAX_DIMENSION = 2560
 GPS_IFD = 0x8825
 NOT_AN_IMAGE = _("A file sent as a photo is not a JPEG, PNG, GIF or WebP image.")
 TOO_LARGE_TO_PROCESS = _("This photo is too large to process.")
+TOO_MANY_PIXELS = _(
+    "The photos are too large to process together: send fewer photos, or smaller ones."
+)
 
 
 class PhotoError(ValueError):
@@ -29,6 +32,21 @@ class PhotoError(ValueError):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class PixelBudget:
+    """The pixels the photos of one request may have in all. Decoding costs
+    time by the pixel, not by the byte: a PNG of a few kilobytes can hold
+    eighty million pixels. The budget is spent from the image's header,
+    before anything is decoded."""
+
+    def __init__(self, megapixels):
+        self.left = megapixels * 1_000_000
+
+    def spend(self, width, height):
+        self.left -= width * height
+        if self.left < 0:
+            raise PhotoError(TOO_MANY_PIXELS)
 
 
 @dataclass
@@ -73,7 +91,7 @@ def gps_position(image):
     return latitude, longitude
 
 
-def _open(raw):
+def _open(raw, budget=None):
     try:
         # formats= keeps the other Pillow decoders (and their bugs) out of
         # reach; MPO, the multi-picture JPEG of some cameras, still opens.
@@ -83,8 +101,12 @@ def _open(raw):
         limit = Image.MAX_IMAGE_PIXELS
         if limit and image.width * image.height > limit:
             raise Image.DecompressionBombError(image.size)
+        if budget is not None:
+            budget.spend(image.width, image.height)
         # Decoding now, not at save time, refuses truncated files here.
         image.load()
+    except PhotoError:
+        raise  # the budget's: a ValueError, but not a broken image
     except Image.DecompressionBombError as error:
         raise PhotoError(TOO_LARGE_TO_PROCESS) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
@@ -92,14 +114,15 @@ def _open(raw):
     return image
 
 
-def process_photo(raw, max_bytes):
-    """A Photo with the image in raw re-encoded, without any metadata."""
+def process_photo(raw, max_bytes, budget=None):
+    """A Photo with the image in raw re-encoded, without any metadata;
+    ``budget``, a PixelBudget, is shared by the photos of one request."""
     if len(raw) > max_bytes:
         size = max_bytes // (1024 * 1024)
         raise PhotoError(
             _("A photo is larger than ${size} MB.", mapping={"size": size})
         )
-    image = _open(raw)
+    image = _open(raw, budget)
     position = gps_position(image)
     try:
         # The orientation lives in the EXIF that is about to be dropped.

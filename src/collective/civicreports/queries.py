@@ -1,5 +1,6 @@
 """Catalog queries for the public views of reports."""
 
+from collective.civicreports.inputs.search import text_query
 from DateTime import DateTime
 
 
@@ -11,7 +12,8 @@ def public_query(
     folder, category=None, kind=None, state=None, text=None, start=None, end=None
 ):
     """A catalog query for the public reports of a folder with the filters
-    of the public list. Unknown or empty filters are ignored."""
+    of the public list. Unknown or empty filters are ignored; a text with
+    nothing to search for (only punctuation) matches nothing (None)."""
     query = {
         "portal_type": "Report",
         "path": "/".join(folder.getPhysicalPath()),
@@ -25,7 +27,9 @@ def public_query(
     if kind:
         query["report_kind"] = kind
     if text:
-        query["SearchableText"] = text
+        query["SearchableText"] = text_query(text)
+        if query["SearchableText"] is None:
+            return None
     dates = _date_range(start, end)
     if dates:
         query["created"] = dates

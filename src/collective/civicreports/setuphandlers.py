@@ -1,4 +1,5 @@
 from collective.civicreports import tracking
+from collective.civicreports.security import ratelimit
 from plone import api
 from plone.base.interfaces import INonInstallable
 from plone.contentrules.engine.interfaces import IRuleStorage
@@ -55,6 +56,7 @@ def translate_rules(language):
 def post_install(context):
     site = api.portal.get()
     tracking.install_counter(site)
+    ratelimit.install_counters(site)
     language = api.portal.get_registry_record("plone.default_language", default="en")
     translate_rules(language)
 

@@ -9,16 +9,19 @@ from collective.civicreports import engagement
 from collective.civicreports import geo
 from collective.civicreports import tracking
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.numbers import parse_float
+from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.inputs.text import one_line
 from collective.civicreports.moderation import set_photo_published
 from collective.civicreports.photos import PhotoError
+from collective.civicreports.photos import PixelBudget
 from collective.civicreports.photos import process_photo
 from collective.civicreports.questions import category_questions
 from collective.civicreports.questions import validate_answers
+from collective.civicreports.security import ratelimit
 from collective.civicreports.settings import setting
 from collective.civicreports.validators import is_valid_email
 from collective.civicreports.validators import is_valid_fiscal_code
-from collective.civicreports.validators import is_valid_latitude
-from collective.civicreports.validators import is_valid_longitude
 from collective.civicreports.validators import normalize_fiscal_code
 from dataclasses import dataclass
 from dataclasses import field
@@ -88,21 +91,18 @@ ATTACHMENT_READERS = [
 
 
 def _text(data, key):
+    # The edge (inputs.edge) has cleaned every string already.
     value = data.get(key)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _coordinate(value):
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return "invalid"
-    return "invalid"
+def _coordinates(data):
+    """(latitude, longitude), each None when not given; BadInput for a
+    value that is not a number within its range."""
+    return (
+        parse_float(data.get("latitude"), "latitude", -90, 90),
+        parse_float(data.get("longitude"), "longitude", -180, 180),
+    )
 
 
 def _decoded(item, missing, invalid):
@@ -115,7 +115,7 @@ def _decoded(item, missing, invalid):
         return None, invalid
 
 
-def _photo(item, max_bytes):
+def _photo(item, max_bytes, budget):
     raw, error = _decoded(
         item,
         _("Each image needs its data, encoded in base64."),
@@ -124,7 +124,7 @@ def _photo(item, max_bytes):
     if error:
         return None, error
     try:
-        return process_photo(raw, max_bytes), None
+        return process_photo(raw, max_bytes, budget), None
     except PhotoError as error:
         return None, error.message
 
@@ -146,6 +146,22 @@ def _attachment(item, max_bytes):
 
 def is_staff(context):
     return api.user.has_permission(STAFF_PERMISSION, obj=context)
+
+
+TOO_MANY = _("Too many reports in the last hour. Try again later.")
+
+
+def submission_limit(request, folder, record=True):
+    """The rate limit of the reports of the current user (the staff have
+    none): counts one with ``record``, else only looks (a Decision)."""
+    if is_staff(folder):
+        return ratelimit.ALLOWED
+    if api.user.is_anonymous():
+        limit = setting("anonymous_rate_limit")
+    else:
+        limit = setting("citizen_rate_limit")
+    counted = ratelimit.hit if record else ratelimit.check
+    return counted("submit", ratelimit.client_of(request), limit)
 
 
 def validate(context, data, trusted=False):
@@ -177,7 +193,7 @@ def validate(context, data, trusted=False):
         )
         errors.extend(answer_errors)
 
-    title = _text(data, "title")
+    title = one_line(_text(data, "title"))
     if not title:
         errors.append(("title", _("Give the report a subject.")))
     elif len(title) > MAX_TITLE:
@@ -198,10 +214,17 @@ def validate(context, data, trusted=False):
             )
         )
 
-    lat, lon = _coordinate(data.get("latitude")), _coordinate(data.get("longitude"))
-    address = _text(data, "address")
+    try:
+        lat, lon = _coordinates(data)
+        coordinates_valid = True
+    except BadInput:
+        lat = lon = None
+        coordinates_valid = False
+        errors.append(("latitude", _("The coordinates are out of range.")))
+    address = one_line(_text(data, "address"))
     if (
-        category is not None
+        coordinates_valid
+        and category is not None
         and category.within_territory
         and lat is None
         and lon is None
@@ -212,27 +235,20 @@ def validate(context, data, trusted=False):
         )
     if (lat is None) != (lon is None):
         errors.append(("latitude", _("Give both latitude and longitude, or neither.")))
-    elif lat is not None:
-        if (
-            lat == "invalid"
-            or lon == "invalid"
-            or not (is_valid_latitude(lat) and is_valid_longitude(lon))
-        ):
-            errors.append(("latitude", _("The coordinates are out of range.")))
-        elif (
-            category is not None
-            and category.within_territory
-            and not _in_territory(lat, lon)
-        ):
-            errors.append(
-                ("latitude", _("The place is outside the municipal territory."))
-            )
+    elif (
+        lat is not None
+        and category is not None
+        and category.within_territory
+        and not _in_territory(lat, lon)
+    ):
+        errors.append(("latitude", _("The place is outside the municipal territory.")))
 
     reporter = data.get("reporter") or {}
     if not isinstance(reporter, dict):
         reporter = {}
         errors.append(("reporter", _("The reporter must be an object.")))
-    fullname, email = _text(reporter, "fullname"), _text(reporter, "email")
+    fullname = one_line(_text(reporter, "fullname"))
+    email = _text(reporter, "email")
     if not anonymous and not staff:
         # A logged-in citizen reports as themselves.
         member = api.user.get_current()
@@ -261,8 +277,9 @@ def validate(context, data, trusted=False):
             ("images", _("Send at most ${count} images.", mapping={"count": max_count}))
         )
     else:
+        budget = PixelBudget(setting("photo_pixel_budget"))
         for item in images:
-            photo, error = _photo(item, max_bytes)
+            photo, error = _photo(item, max_bytes, budget)
             if error:
                 errors.append(("images", error))
                 break
@@ -297,7 +314,7 @@ def validate(context, data, trusted=False):
         longitude=lon,
         fullname=fullname,
         email=email,
-        phone=_text(reporter, "phone"),
+        phone=one_line(_text(reporter, "phone")),
         fiscal_code=fiscal_code,
         channel=channel,
         photos=photos,

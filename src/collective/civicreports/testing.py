@@ -21,7 +21,7 @@ from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.testing import Layer
-from plone.testing.zope import WSGI_SERVER_FIXTURE
+from plone.testing.zope import WSGIServer
 from Products.CMFPlone.tests.utils import MockMailHost
 from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
@@ -122,6 +122,19 @@ INTEGRATION_TESTING = IntegrationTesting(
 FUNCTIONAL_TESTING = FunctionalTesting(
     bases=(MOCK_MAIL_FIXTURE,), name="CivicReports:Functional"
 )
+
+
+class CivicWSGIServer(WSGIServer):
+    """plone.testing's server, with the WSGI filter of the instances."""
+
+    pipeline = [
+        *WSGIServer.pipeline,
+        ("collective.civicreports", "paste.filter_app_factory", "strict_paths", {}),
+    ]
+
+
+WSGI_SERVER_FIXTURE = CivicWSGIServer(name="CivicReports:WSGIServer")
+
 SERVER_TESTING = FunctionalTesting(
     bases=(SMTP_SINK_FIXTURE, WSGI_SERVER_FIXTURE), name="CivicReports:Server"
 )
@@ -201,6 +214,27 @@ def _stop(process):
             process.kill()
 
 
+# The tests' clients all come from 127.0.0.1: the limits per address of the
+# demo site would stop them. The tests of the limits set their own.
+NO_RATE_LIMITS = {
+    "collective.civicreports.anonymous_rate_limit": 0,
+    "collective.civicreports.citizen_rate_limit": 0,
+    "collective.civicreports.engagement_rate_limit": 0,
+}
+
+
+def set_registry(url, values):
+    """Set registry records of a running demo site, as its administrator."""
+    response = requests.patch(
+        url + "/@registry",
+        json=values,
+        auth=("admin", "admin"),
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
+    response.raise_for_status()
+
+
 class RealInstanceLayer(Layer):
     """A Zope instance as ``make start`` makes it: FileStorage, the Italian
     demo site, 4 waitress threads on 127.0.0.1, the mail queue delivering
@@ -218,6 +252,7 @@ class RealInstanceLayer(Layer):
         try:
             _create_site(instance, env)
             self.process = _serve(instance, env, url)
+            set_registry(url, NO_RATE_LIMITS)
         except Exception:
             self.sink.stop()
             self._dir.cleanup()
@@ -377,6 +412,7 @@ class RelStorageInstancesLayer(Layer):
                 url = f"http://127.0.0.1:{port}/Plone"
                 self.servers.append(_serve(instance, env, url))
                 urls.append(url)
+            set_registry(urls[0], NO_RATE_LIMITS)
         except Exception:
             self.tearDown()
             raise

@@ -60,30 +60,39 @@ def allocate(site, year=None):
     counter = get_counter(site)
     if counter is None:
         counter = install_counter(site)
-    if counter._p_jar is not None and counter._p_oid is not None:
+    return format_number(year, apart(counter, lambda counter: counter.next(year)))
+
+
+def apart(obj, change):
+    """``change(obj)`` in a transaction of its own, on a separate
+    connection, committed at once and retried on conflicts; returns what
+    ``change`` returns. Only ever a few objects are written, so concurrent
+    requests collide on this tiny transaction, which is retried here, and
+    not on their own. An object created in the current transaction (a site
+    being set up) has no copy elsewhere: nobody else can see it yet, so it
+    is changed where it is."""
+    if obj._p_jar is not None and obj._p_oid is not None:
         try:
-            return format_number(year, _allocate_apart(counter, year))
+            return _apart(obj, change)
         except POSKeyError:
             pass
-    # The counter was created in this very transaction (a site being set
-    # up): nobody else can see it yet, so there is nobody to collide with.
-    return format_number(year, counter.next(year))
+    return change(obj)
 
 
-def _allocate_apart(counter, year):
-    db = counter._p_jar.db()
+def _apart(obj, change):
+    db = obj._p_jar.db()
     manager = transaction.TransactionManager()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         connection = db.open(transaction_manager=manager)
         try:
             manager.begin()
-            number = connection.get(counter._p_oid).next(year)
+            result = change(connection.get(obj._p_oid))
             manager.commit()
-            return number
+            return result
         except ConflictError:
             manager.abort()
-            logger.debug("tracking counter conflict, attempt %d", attempt)
+            logger.debug("conflict on %r, attempt %d", obj, attempt)
         finally:
             connection.close()
         time.sleep(random.uniform(0, 0.005 * attempt))
-    raise ConflictError("could not allocate a tracking number")
+    raise ConflictError(f"could not commit a change of {obj!r}")

@@ -3,6 +3,9 @@
 from collective.civicreports.browser.report import map_settings
 from collective.civicreports.categories import active_categories
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.edge import bad_input
+from collective.civicreports.inputs.form import GIVEN_TWICE
+from collective.civicreports.inputs.text import printable
 from collective.civicreports.queries import public_query
 from collective.civicreports.queries import PUBLIC_STATES
 from collective.civicreports.timeline import state_title
@@ -11,7 +14,10 @@ from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from Products.ZCTextIndex.ParseTree import ParseError
 from urllib.parse import urlencode
+from zExceptions import BadRequest
+from zope.i18n import translate
 
 
 FILTERS = ("category", "kind", "state", "text", "start", "end")
@@ -20,6 +26,9 @@ PAGE_SIZE = 20
 
 class FilteredReports(BrowserView):
     """The filters of the request, and the public reports matching them."""
+
+    # The archive shows what it could not use next to its filters.
+    handles_bad_input = True
 
     def filters(self):
         form = self.request.form
@@ -30,10 +39,30 @@ class FilteredReports(BrowserView):
                 values[name] = value.strip()[:200]
         return values
 
+    def bad_filters(self):
+        """Messages of the filters that were not used: not cleanable, or
+        given more than once."""
+        messages = []
+        bad = bad_input(self.request)
+        for name in FILTERS:
+            if name in bad:
+                message = bad[name]
+            elif isinstance(self.request.form.get(name), list):
+                message = GIVEN_TWICE
+            else:
+                continue
+            messages.append(f"{name}: {translate(message, context=self.request)}")
+        return messages
+
     def brains(self):
-        return api.portal.get_tool("portal_catalog")(
-            **public_query(self.context, **self.filters())
-        )
+        query = public_query(self.context, **self.filters())
+        if query is None:
+            return []
+        try:
+            return api.portal.get_tool("portal_catalog")(**query)
+        except ParseError:
+            # Only words the text index ignores: nothing to find.
+            return []
 
     def query_string(self, **changes):
         values = dict(self.filters(), **changes)
@@ -99,10 +128,31 @@ class ReportsFeed(FilteredReports):
 
     ITEMS = 50
 
+    def channel(self):
+        return {
+            "title": printable(self.context.Title()),
+            "description": printable(self.context.Description()),
+        }
+
     def items(self):
-        return self.brains()[: self.ITEMS]
+        """The newest reports; every text passes ``printable``, as XML
+        cannot hold a control character even escaped."""
+        for brain in self.brains()[: self.ITEMS]:
+            category = self.category_title(brain.report_category)
+            state = translate(
+                self.state_title(brain.review_state), context=self.request
+            )
+            yield {
+                "title": printable(f"{brain.tracking_number} {brain.Title}"),
+                "url": brain.getURL(),
+                "description": printable(f"{category} - {state}. {brain.Description}"),
+                "category": printable(category),
+                "date": brain.created.rfc822(),
+            }
 
     def __call__(self):
+        if self.bad_filters():
+            raise BadRequest(self.bad_filters()[0])
         self.request.response.setHeader(
             "Content-Type", "application/rss+xml; charset=utf-8"
         )

@@ -7,6 +7,12 @@ from collective.civicreports import engagement
 from collective.civicreports import messages
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.categories import get_category
+from collective.civicreports.engagement import tracked_report
+from collective.civicreports.inputs.edge import bad_input
+from collective.civicreports.inputs.form import value as form_value
+from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.security import ratelimit
+from collective.civicreports.settings import setting
 from collective.civicreports.sla import report_sla
 from collective.civicreports.timeline import state_title
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
@@ -17,6 +23,7 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import NotFound
+from zope.i18n import translate
 from zope.lifecycleevent import Attributes
 from zope.lifecycleevent import modified
 
@@ -31,14 +38,17 @@ def office_choices():
     return [{"id": term.value, "title": term.title} for term in offices(None)]
 
 
-class AssignView(BrowserView):
+class AssignView(PostedForm):
     """POST ``<report>/@@assign``: office and comment, from the queue."""
 
-    def __call__(self):
-        CheckAuthenticator(self.request)
+    def index(self):
+        # Nothing to show: the form is on the queue and the handling page.
+        return self.back()
+
+    def handle(self, form):
         report = self.context
-        office = self.request.form.get("office") or report.office
-        comment = (self.request.form.get("comment") or "").strip()
+        office = self.text("office") or report.office
+        comment = self.text("comment")
         if office and office != report.office:
             report.office = office
             modified(report, Attributes(None, "office"))
@@ -46,8 +56,11 @@ class AssignView(BrowserView):
         transition = "reassign" if state == "assigned" else "assign"
         api.content.transition(obj=report, transition=transition, comment=comment)
         _say(self.request, _("The report has been assigned."))
-        back = self.request.form.get("came_from")
-        if back == "handle":
+        return self.back()
+
+    def back(self):
+        report = self.context
+        if self.request.form.get("came_from") == "handle":
             return self.request.response.redirect(report.absolute_url() + "/@@handle")
         return self.request.response.redirect(
             report.__parent__.absolute_url() + "/@@moderation"
@@ -62,18 +75,23 @@ class HandleView(PostedForm):
     def handle(self, form):
         report = self.context
         if "form.buttons.notes" in form:
-            report.internal_notes = (form.get("internal_notes") or "").strip() or None
+            report.internal_notes = self.text("internal_notes") or None
             modified(report, Attributes(None, "internal_notes"))
             _say(self.request, _("Internal notes saved."))
         elif "form.buttons.ask" in form:
-            text = (form.get("question") or "").strip()
+            text = self.text("question")
             if not text:
                 _say(self.request, _("Write the question first."), "error")
                 return None
             messages.ask(report, text)
             _say(self.request, _("The question has been sent to the citizen."))
+        elif "form.buttons.reopen" in form:
+            if not self.can_reopen():
+                return None
+            api.content.transition(obj=report, transition="reopen")
+            _say(self.request, _("The report has been reopened."))
         elif "form.buttons.answer" in form or "form.buttons.close" in form:
-            answer = (form.get("answer") or "").strip()
+            answer = self.text("answer")
             report.answer = answer or None
             modified(report, Attributes(None, "answer"))
             if "form.buttons.close" in form:
@@ -100,6 +118,9 @@ class HandleView(PostedForm):
 
     def can_close(self):
         return self.state() == "assigned"
+
+    def can_reopen(self):
+        return self.state() == "closed"
 
     def can_reassign(self):
         return self.state() == "assigned" and api.user.has_permission(
@@ -158,6 +179,8 @@ class MyOfficeView(BrowserView):
                 }
             )
         sort = self.request.form.get("sort", "deadline")
+        if not isinstance(sort, str):
+            sort = "deadline"
         key = {
             "deadline": lambda i: i["deadline"],
             "age": lambda i: -i["days"],
@@ -171,21 +194,40 @@ class TrackReplyView(BrowserView):
     """POST ``<report folder>/@@track-reply``: the citizen answers a question
     from their private page."""
 
+    # A message the edge could not clean is refused with an error message.
+    handles_bad_input = True
+
     def __call__(self):
         CheckAuthenticator(self.request)
         form = self.request.form
-        report = (
-            self.context.get(form.get("n", ""))
-            if isinstance(form.get("n"), str)
-            else None
-        )
-        if report is None or not engagement.check_private_token(report, form.get("t")):
+        report = tracked_report(self.context, form.get("n"), form.get("t"))
+        if report is None:
             raise NotFound(_("This link is not valid."))
-        text = (form.get("message") or "").strip()
+        back = self.request.response.redirect(engagement.private_url(report))
+        decision = ratelimit.hit(
+            "engagement",
+            ratelimit.client_of(self.request),
+            setting("engagement_rate_limit"),
+        )
+        if not decision.allowed:
+            self.request.response.setHeader("Retry-After", str(decision.retry_after))
+            _say(
+                self.request,
+                _("Too many requests from your address. Try again later."),
+                "error",
+            )
+            return back
+        try:
+            if "message" in bad_input(self.request):
+                raise BadInput("message", bad_input(self.request)["message"])
+            text = form_value(form, "message").strip()
+        except BadInput as error:
+            _say(self.request, translate(error.message, context=self.request), "error")
+            return back
         if text:
             messages.reply(report, text)
             _say(self.request, _("Your answer has been sent to the municipality."))
-        return self.request.response.redirect(engagement.private_url(report))
+        return back
 
 
 class InOfficeView(BrowserView):

@@ -5,6 +5,7 @@ from collective.civicreports import _
 from collective.civicreports import moderation
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.categories import get_category
+from collective.civicreports.interfaces import IReport
 from collective.civicreports.settings import setting
 from collective.civicreports.sla import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
@@ -13,16 +14,6 @@ from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
-
-
-KIND_TITLES = {
-    "fiscal_code": _("fiscal code"),
-    "phone": _("phone number"),
-    "email": _("e-mail address"),
-    "iban": _("IBAN"),
-    "plate": _("number plate"),
-    "name": _("the reporter's name"),
-}
 
 
 def age(created):
@@ -94,25 +85,35 @@ class ModerateView(PostedForm):
     def handle(self, form):
         report = self.context
         messages = IStatusMessage(self.request)
-        if (
-            "form.buttons.redact" in form
-            or "form.buttons.approve" in form
-            or ("form.buttons.confidential" in form)
-        ):
-            title = form.get("title", report.title) or report.title
-            description = form.get("description", report.description) or ""
-            if moderation.redact(report, title, description):
+        decision = any(
+            f"form.buttons.{name}" in form for name in ("approve", "confidential")
+        )
+        if "form.buttons.redact" in form or decision:
+            changed = moderation.redact(
+                report,
+                self.text("title") or report.title,
+                self.text("description", report.description or ""),
+                self.text("address", report.address or ""),
+            )
+            if changed:
                 messages.add(
                     _("The public text has been changed; the original is kept.")
                 )
-        if "form.buttons.approve" in form or "form.buttons.confidential" in form:
+        if decision:
             confidential = "form.buttons.confidential" in form
             published = form.get("publish_photos", []) or []
             if isinstance(published, str):
                 published = [published]
-            moderation.approve(
-                report, confidential=confidential, published_photos=published
-            )
+            try:
+                moderation.approve(
+                    report,
+                    confidential=confidential,
+                    published_photos=published,
+                    accept=bool(form.get("accept_findings")),
+                )
+            except moderation.FindingsNotReviewed as error:
+                messages.add(str(error), type="error")
+                return None
             messages.add(
                 _("The report has been approved as confidential.")
                 if confidential
@@ -120,16 +121,12 @@ class ModerateView(PostedForm):
             )
             return self.back_to_queue()
         if "form.buttons.duplicate" in form:
-            number = (form.get("duplicate_of") or "").strip()
+            number = self.text("duplicate_of")
             original = report.__parent__.get(number) if number else None
             if (
-                original is None
+                not IReport.providedBy(original)
                 or original is report
-                or api.content.get_state(original)
-                in (
-                    "submitted",
-                    "rejected",
-                )
+                or api.content.get_state(original) in ("submitted", "rejected")
             ):
                 messages.add(
                     _(
@@ -142,7 +139,7 @@ class ModerateView(PostedForm):
             messages.add(_("The report has been closed as a duplicate."))
             return self.back_to_queue()
         if "form.buttons.reject" in form:
-            reason = (form.get("reason_text") or form.get("reason") or "").strip()
+            reason = self.text("reason_text") or self.text("reason")
             if not reason:
                 messages.add(_("Give the reason of the rejection."), type="error")
                 return None
@@ -163,24 +160,19 @@ class ModerateView(PostedForm):
         return moderation.original_text(self.context)
 
     def findings(self):
-        """Personal data found in the public text, to be highlighted."""
-        try:
-            from collective.civicreports.detectors import find_personal_data
-        except ImportError:  # pragma: no cover - detectors come with issue 4
-            return []
-        names = [self.context.reporter_fullname or ""]
-        found = []
-        for field in ("title", "description"):
-            text = getattr(self.context, field) or ""
-            for match in find_personal_data(text, names):
-                found.append(
-                    {
-                        "field": field,
-                        "kind": KIND_TITLES.get(match.kind, match.kind),
-                        "text": match.text,
-                    }
-                )
-        return found
+        """Personal data found in the public text and not yet accepted, to
+        be highlighted."""
+        return [
+            {
+                "field": name,
+                "kind": moderation.FINDING_TITLES.get(match.kind, match.kind),
+                "text": match.text,
+            }
+            for name, match in moderation.unresolved_findings(self.context)
+        ]
+
+    def accepted_findings(self):
+        return moderation.accepted_findings(self.context)
 
     def photos(self):
         return [
@@ -199,3 +191,24 @@ class ModerateView(PostedForm):
     def category_title(self):
         category = get_category(self.context.category)
         return category.title if category else self.context.category
+
+
+class StatesPage(BrowserView):
+    """``<report>/content_status_history``, where Plone's state menu sends
+    its "Advanced..." entry: reports change state only on their own pages,
+    so this leads to the one for the report's state and the user."""
+
+    def __call__(self):
+        report = self.context
+        state = api.content.get_state(report)
+        if state in ("submitted", "approved") and api.user.has_permission(
+            "collective.civicreports: Moderate reports", obj=report
+        ):
+            target = report.absolute_url() + "/@@moderate"
+        elif state in ("assigned", "closed") and api.user.has_permission(
+            "collective.civicreports: Answer reports", obj=report
+        ):
+            target = report.absolute_url() + "/@@handle"
+        else:
+            target = report.absolute_url()
+        return self.request.response.redirect(target)

@@ -8,18 +8,25 @@ the position found in a photo? is it one of these reports nearby?
 
 from collective.civicreports import _
 from collective.civicreports import pending
-from collective.civicreports import ratelimit
 from collective.civicreports.browser.report import map_settings
 from collective.civicreports.categories import active_categories
 from collective.civicreports.categories import get_category
 from collective.civicreports.engagement import private_url
+from collective.civicreports.inputs.edge import bad_input
+from collective.civicreports.inputs.form import value as form_value
+from collective.civicreports.inputs.form import values as form_values
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.nearby import nearby_reports
 from collective.civicreports.photos import PhotoError
+from collective.civicreports.photos import PixelBudget
 from collective.civicreports.photos import process_photo
+from collective.civicreports.photos import TOO_MANY_PIXELS
 from collective.civicreports.questions import category_questions
 from collective.civicreports.settings import setting
 from collective.civicreports.submission import create_and_commit
+from collective.civicreports.submission import submission_limit
 from collective.civicreports.submission import SubmissionError
+from collective.civicreports.submission import TOO_MANY
 from collective.civicreports.submission import validate
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
@@ -43,8 +50,27 @@ def answer_name(category_id, code):
     return f"answer-{category_id}-{code}"
 
 
+def field_of(name):
+    """The field (as validate names it) of an input of the form."""
+    if name.startswith("reporter_"):
+        return "reporter." + name.removeprefix("reporter_")
+    if name.startswith("answer-"):
+        category_id, _sep, code = name.removeprefix("answer-").partition("-")
+        return f"answers.{category_id}.{code}"
+    return name if name in TEXT_FIELDS else ""
+
+
+def shown(form, name):
+    """A value to show again in its input: one text, or nothing."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
 class SubmitReportView(BrowserView):
     details_macros = ViewPageTemplateFile("templates/details.pt")
+
+    # Values the edge could not clean are shown as errors of their fields.
+    handles_bad_input = True
 
     def __call__(self):
         self.errors = []
@@ -55,6 +81,10 @@ class SubmitReportView(BrowserView):
         form = self.request.form
         if self.request.method == "POST" and "form.buttons.send" in form:
             CheckAuthenticator(self.request)
+            self.errors.extend(
+                (field_of(name), message)
+                for name, message in bad_input(self.request).items()
+            )
             alsoProvides(self.request, IDisableCSRFProtection)
             result = self.handle_send()
             if result is not None:
@@ -66,15 +96,14 @@ class SubmitReportView(BrowserView):
     def values(self):
         """The values typed so far, or the member's data on the first visit."""
         form = self.request.form
-        values = {name: form.get(name, "") for name in TEXT_FIELDS}
+        values = {name: shown(form, name) for name in TEXT_FIELDS}
         for name in REPORTER_FIELDS:
-            values[name] = form.get(f"reporter_{name}", "")
+            values[name] = shown(form, f"reporter_{name}")
         values["privacy_consent"] = bool(form.get("privacy_consent"))
         if self.request.method != "POST" and not api.user.is_anonymous():
             member = api.user.get_current()
             values["fullname"] = member.getProperty("fullname") or ""
             values["email"] = member.getProperty("email") or ""
-        values["category"] = values["category"] or form.get("category", "")
         return values
 
     def category_groups(self):
@@ -184,35 +213,27 @@ class SubmitReportView(BrowserView):
                 ("", _("Your report could not be sent. Please try again."))
             )
             return None
-        anonymous = api.user.is_anonymous()
-        if anonymous and not ratelimit.allow(
-            "submit",
-            ratelimit.client_address(self.request),
-            setting("anonymous_rate_limit"),
-        ):
-            self.errors.append(
-                (
-                    "",
-                    _(
-                        "Too many reports from your address in the last hour. Try again later."
-                    ),
-                )
-            )
+        # Refused before the photos are decoded; counted when the report is made.
+        if not self.within_limit(record=False):
+            return None
+        data = {}
+        for name in TEXT_FIELDS:
+            data[name] = self.read(name, name)
+        data["reporter"] = {
+            name: self.read(f"reporter_{name}", f"reporter.{name}")
+            for name in REPORTER_FIELDS
+        }
+        if self.errors:
             return None
         photos = self.collect_photos()
-        data = {name: form.get(name) for name in TEXT_FIELDS}
         data["latitude"] = data["latitude"] or None
         data["longitude"] = data["longitude"] or None
         if not data["latitude"] and form.get("use_photo_position") == "yes":
             # The kept photos have lost their position: it came back as text.
-            latitude, _sep, longitude = (form.get("photo_position") or "").partition(
-                ","
-            )
+            position = self.read("photo_position", "latitude")
+            latitude, _sep, longitude = position.partition(",")
             data["latitude"], data["longitude"] = latitude or None, longitude or None
             form["latitude"], form["longitude"] = latitude, longitude
-        data["reporter"] = {
-            name: form.get(f"reporter_{name}", "") for name in REPORTER_FIELDS
-        }
         data["privacy_consent"] = bool(form.get("privacy_consent"))
         category = get_category(data["category"])
         data["answers"] = {
@@ -248,7 +269,9 @@ class SubmitReportView(BrowserView):
             )
             if self.nearby:
                 return None
-        if anonymous and setting("confirm_anonymous_email"):
+        if not self.within_limit(record=True):
+            return None
+        if api.user.is_anonymous() and setting("confirm_anonymous_email"):
             pending.ask_confirmation(self.context, submission, self.request)
             return self.request.response.redirect(
                 self.context.absolute_url() + "/@@segnala-confirm-sent"
@@ -256,42 +279,65 @@ class SubmitReportView(BrowserView):
         report = create_and_commit(self.context, submission)
         return self.request.response.redirect(private_url(report) + "&new=1")
 
+    def read(self, name, field):
+        """One text input; an inline error if it was sent twice."""
+        try:
+            return form_value(self.request.form, name)
+        except BadInput as error:
+            self.errors.append((field, error.message))
+            return ""
+
+    def within_limit(self, record):
+        decision = submission_limit(self.request, self.context, record=record)
+        if not decision.allowed:
+            self.errors.append(("", TOO_MANY))
+            response = self.request.response
+            response.setStatus(429)
+            response.setHeader("Retry-After", str(decision.retry_after))
+        return decision.allowed
+
     def collect_photos(self):
         """Photos uploaded now, plus those kept from a previous attempt (so
         that nothing is lost when the form comes back with an error)."""
         photos = []
         max_bytes = setting("photo_max_megabytes") * 1024 * 1024
+        budget = PixelBudget(setting("photo_pixel_budget"))
         raws = []
-        for kept in self.request.form.get("kept_photos", []) or []:
+        for kept in self.texts("kept_photos"):
             try:
                 raws.append(base64.b64decode(kept, validate=True))
             except ValueError:
                 continue
-        uploads = self.request.form.get("photos") or []
-        if not isinstance(uploads, list):
-            uploads = [uploads]
-        for upload in uploads:
-            if getattr(upload, "filename", None):
-                raws.append(upload.read())
+        for upload in self.uploads("photos"):
+            raws.append(upload.read())
         for raw in raws[: setting("photo_max_count") + 1]:
             try:
-                photos.append(process_photo(raw, max_bytes))
+                photos.append(process_photo(raw, max_bytes, budget))
             except PhotoError as error:
                 self.errors.append(("images", error.message))
+                if error.message is TOO_MANY_PIXELS:
+                    break
         self.kept_photos = [base64.b64encode(p.data).decode() for p in photos]
         return photos
 
     def collect_attachments(self):
         """PDF documents, as base64, kept across a round trip like photos."""
-        kept = [k for k in self.request.form.get("kept_attachments", []) or [] if k]
-        uploads = self.request.form.get("attachments") or []
-        if not isinstance(uploads, list):
-            uploads = [uploads]
-        for upload in uploads:
-            if getattr(upload, "filename", None):
-                kept.append(base64.b64encode(upload.read()).decode())
+        kept = [item for item in self.texts("kept_attachments") if item]
+        for upload in self.uploads("attachments"):
+            kept.append(base64.b64encode(upload.read()).decode())
         self.kept_attachments = kept
         return kept
+
+    def texts(self, name):
+        try:
+            return form_values(self.request.form, name)
+        except BadInput:
+            return []
+
+    def uploads(self, name):
+        found = self.request.form.get(name) or []
+        items = found if isinstance(found, list) else [found]
+        return [item for item in items if getattr(item, "filename", None)]
 
     def category_title(self, category_id):
         category = get_category(category_id)

@@ -162,6 +162,11 @@ class Report(Container):
     _Access_contents_information_Permission = ConfidentialRoles(
         "_Access_contents_information_Permission"
     )
+    # Listing shows the titles of the photos, and folder_contents the
+    # report's own.
+    _List_folder_contents_Permission = ConfidentialRoles(
+        "_List_folder_contents_Permission"
+    )
 
     # Who made a report is personal data: a report has no author, or Plone
     # would name the reporter in the byline, the catalog and the REST API.

@@ -8,13 +8,13 @@ apart.
 """
 
 from collective.civicreports import _
+from collective.civicreports.engagement import same_token
 from plone.registry.interfaces import IRegistry
 from types import SimpleNamespace
 from zope import schema
 from zope.component import getUtility
 from zope.interface import Interface
 
-import hmac
 import re
 import secrets
 
@@ -95,12 +95,8 @@ def find_key(value):
     Every key is compared, in constant time, so that the time of the answer
     tells nothing about how much of a guess was right.
     """
-    if not isinstance(value, str) or not value:
-        return None
     found = None
-    given = value.encode("utf-8")
     for _key_id, record in all_keys():
-        secret = (record.key or "").encode("utf-8")
-        if hmac.compare_digest(secret, given) and record.active and secret:
+        if same_token(record.key, value) and record.active:
             found = record
     return found

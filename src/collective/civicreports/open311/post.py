@@ -10,12 +10,15 @@ attributes are the category's extra questions.
 
 from collective.civicreports import _
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.form import value as form_value
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.submission import create_and_commit
 from collective.civicreports.submission import SubmissionError
 from collective.civicreports.submission import validate
 from plone import api
 from plone.uuid.interfaces import IUUID
 from ZODB.POSException import ConflictError
+from zope.globalrequest import getRequest
 from zope.i18n import translate
 
 import logging
@@ -55,8 +58,11 @@ class Invalid(ValueError):
 
 
 def _text(form, name):
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    try:
+        return form_value(form, name).strip()
+    except BadInput as error:
+        message = translate(error.message, context=getRequest())
+        raise Invalid([f"{name}: {message}"]) from None
 
 
 def report_folder(root):
@@ -137,10 +143,11 @@ def submit(folder, form, key, request):
         raise Invalid(
             [_describe(name, message, request) for name, message in error.errors]
         ) from None
+    media_url = _text(form, "media_url")
     # validate leaves non-web channels to the staff; the key stands for it.
     submission.channel = key.channel or "api"
     report = create_and_commit(folder, submission)
-    _note_media(report, _text(form, "media_url"))
+    _note_media(report, media_url)
     return report
 
 

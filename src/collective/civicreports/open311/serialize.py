@@ -5,6 +5,7 @@ never disagree: JSON as it is, XML with the element names of the
 specification (a root, one element per item, child elements per field).
 """
 
+from collective.civicreports.inputs.text import printable
 from xml.etree import ElementTree
 
 import json
@@ -31,7 +32,9 @@ def render(fmt, root, data):
     XML root element; JSON has none."""
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=1)
-        return body.encode("utf-8"), JSON
+        # json escapes control characters; only a lone surrogate could not
+        # be written.
+        return body.encode("utf-8", "replace"), JSON
     element = ElementTree.Element(root)
     _fill(element, root, data)
     body = ElementTree.tostring(element, encoding="unicode")
@@ -49,7 +52,8 @@ def _fill(element, name, value):
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # XML cannot hold control characters, even escaped.
+        element.text = printable(str(value))
 
 
 def errors(code, *descriptions):

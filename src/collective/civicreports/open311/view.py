@@ -9,6 +9,7 @@ the same HTTP status.
 from collective.civicreports import _
 from collective.civicreports.categories import active_categories
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.open311 import post
 from collective.civicreports.open311 import query
 from collective.civicreports.open311.keys import find_key
@@ -17,6 +18,8 @@ from collective.civicreports.open311.serialize import FORMATS
 from collective.civicreports.open311.serialize import render
 from collective.civicreports.questions import as_dict
 from collective.civicreports.questions import category_questions
+from collective.civicreports.security import ratelimit
+from collective.civicreports.settings import setting
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -48,16 +51,20 @@ def attribute(question, order, request):
 
 
 class Problem(Exception):
-    """An Open311 error answer."""
+    """An Open311 error answer; ``headers`` go with it (Retry-After)."""
 
-    def __init__(self, status, *descriptions):
+    def __init__(self, status, *descriptions, headers=None):
         super().__init__(descriptions)
         self.status = status
         self.descriptions = descriptions
+        self.headers = headers or {}
 
 
 @implementer(IPublishTraverse)
 class Open311View(BrowserView):
+    # Errors, bad input included, are answered in the format asked for.
+    handles_bad_input = True
+
     def __init__(self, context, request):
         super().__init__(context, request)
         self.path = []
@@ -75,9 +82,11 @@ class Open311View(BrowserView):
                 fmt = extension
             else:
                 path = None  # no format: nothing here
+        response = self.request.response
         try:
             if not path:
                 raise Problem(404, _("Not found: add .json or .xml to the address."))
+            self.check_input()
             root, data = self.dispatch(path)
             status = 200
         except Problem as problem:
@@ -86,11 +95,24 @@ class Open311View(BrowserView):
             ]
             root, data = "errors", errors(problem.status, *descriptions)
             status = problem.status
+            for name, value in problem.headers.items():
+                response.setHeader(name, value)
         body, content_type = render(fmt, root, data)
-        response = self.request.response
         response.setStatus(status)
         response.setHeader("Content-Type", content_type)
         return body
+
+    def check_input(self):
+        """The values the edge could not clean, as the spec's errors."""
+        bad = bad_input(self.request)
+        if bad:
+            raise Problem(
+                400,
+                *(
+                    f"{field}: {translate(message, context=self.request)}"
+                    for field, message in bad.items()
+                ),
+            )
 
     def dispatch(self, path):
         if path and path[0] == "v2":
@@ -200,6 +222,15 @@ class Open311View(BrowserView):
         if key is None:
             raise Problem(
                 403, _("Invalid api_key: ask the site administrators for one.")
+            )
+        decision = ratelimit.hit(
+            "open311", "key:" + key.key, setting("open311_rate_limit")
+        )
+        if not decision.allowed:
+            raise Problem(
+                429,
+                _("Too many requests with this api_key. Try again later."),
+                headers={"Retry-After": str(decision.retry_after)},
             )
         folder = post.report_folder(self.context)
         if folder is None:

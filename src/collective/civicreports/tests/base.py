@@ -31,6 +31,18 @@ PERSONAL = {
 }
 
 
+# A good Open311 service request with the demo key, as a form sends it.
+OPEN311_REQUEST = {
+    "api_key": "demo-open311-key",
+    "service_code": "roads",
+    "lat": "39.22",
+    "long": "9.11",
+    "first_name": "Mario",
+    "email": "mario@example.org",
+    "description": "Buca grande",
+}
+
+
 def image_data(fmt="JPEG", size=(40, 30)):
     from PIL import Image
 

@@ -4,7 +4,7 @@ map, on a desktop and on a phone, with axe-core checking WCAG 2.1 AA.
 The map tiles and the geocoder point at a closed port: the pages must work
 without them, as they must when the Internet is unreachable."""
 
-from collective.civicreports import ratelimit
+from collective.civicreports.security import ratelimit
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.chromium import axe_violations
 from collective.civicreports.tests.chromium import ROOT

@@ -19,6 +19,7 @@ from datetime import datetime
 from datetime import timedelta
 from plone import api
 from Testing.makerequest import makerequest
+from zope.annotation.interfaces import IAnnotations
 
 import io
 import unittest
@@ -45,7 +46,9 @@ class ReminderTest(unittest.TestCase):
         return count, [(m["To"], subject(m), body(m)) for m in mails]
 
     def test_overdue_assignment_reminds_the_moderators_once_a_day(self):
-        later = datetime.now() + timedelta(hours=49)  # 48 hours to assign
+        # 48 hours to assign; mid-morning, so that half an hour later is the
+        # same calendar day.
+        later = (datetime.now() + timedelta(days=3)).replace(hour=10, minute=0)
         count, mails = self.remind(later)
         self.assertEqual(count, 1)
         self.assertEqual([to for to, _s, _b in mails], [MODERATORS])
@@ -169,6 +172,23 @@ class RetentionTest(unittest.TestCase):
         ]
         self.assertEqual(self.erase(25), 1)
         self.assertIsNone(self.report.answers)
+
+    def test_follow_requests_and_accepted_findings_too(self):
+        from collective.civicreports.moderation import accept_findings
+        from collective.civicreports.moderation import accepted_findings
+        from collective.civicreports.moderation import findings
+
+        self.assertTrue(engagement.ask_to_follow(self.report, "curioso@example.org"))
+        self.report.description = "Chiamate il 347 000 1122."
+        login_as(self.portal, "moderator")
+        accept_findings(self.report, findings(self.report))
+        login_as(self.portal, "admin")
+        self.assertEqual(self.erase(25), 1)
+        requests = IAnnotations(self.report)[engagement.FOLLOW_REQUESTS]
+        self.assertEqual(list(requests.values()), [])
+        accepted = accepted_findings(self.report)
+        self.assertEqual([item["text"] for item in accepted], ["[omissis]"])
+        self.assertEqual(accepted[0]["by"], "moderator")
 
     def test_kept_within_the_retention_period(self):
         self.assertEqual(self.erase(23), 0)

@@ -1,7 +1,7 @@
 """The citizens' form ``@@segnala``, over real HTTP without JavaScript:
 everything must work as a plain HTML form."""
 
-from collective.civicreports import ratelimit
+from collective.civicreports.security import ratelimit
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import run_as

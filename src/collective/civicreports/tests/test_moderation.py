@@ -101,7 +101,11 @@ class ModerationTest(unittest.TestCase):
         self.assertFalse(is_published(self.first["photo-1.jpg"]))
         self.post(
             url + "/@@moderate",
-            **{"form.buttons.approve": "1", "publish_photos:list": "photo-1.jpg"},
+            **{
+                "form.buttons.approve": "1",
+                "publish_photos:list": "photo-1.jpg",
+                "accept_findings": "1",
+            },
         )
         self.assertTrue(is_published(self.first["photo-1.jpg"]))
         self.assertEqual(
@@ -122,7 +126,7 @@ class ModerationTest(unittest.TestCase):
     def test_approve_as_confidential(self):
         self.post(
             self.first.absolute_url() + "/@@moderate",
-            **{"form.buttons.confidential": "1"},
+            **{"form.buttons.confidential": "1", "accept_findings": "1"},
         )
         self.assertEqual(api.content.get_state(self.first), "approved")
         self.assertTrue(self.first.confidential)

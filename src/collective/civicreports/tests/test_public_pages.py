@@ -6,12 +6,14 @@ from collective.civicreports.engagement import private_url
 from collective.civicreports.engagement import support_count
 from collective.civicreports.moderation import set_photo_published
 from collective.civicreports.testing import SERVER_TESTING
+from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
 from lxml import html
 from plone import api
 
+import re
 import requests
 import transaction
 import unittest
@@ -120,14 +122,30 @@ class PublicPagesTest(unittest.TestCase):
 
     def test_follow_and_the_mail_at_each_step(self):
         url = self.public.absolute_url()
-        self.session.post(
-            url + "/@@follow",
-            data={"_authenticator": self.token(url), "email": "vicino@example.org"},
-            timeout=60,
-        )
+        sink = self.layer["mailsink"]
+        sink.clear()
+        for _attempt in range(2):
+            self.session.post(
+                url + "/@@follow",
+                data={"_authenticator": self.token(url), "email": "vicino@example.org"},
+                timeout=60,
+            )
+        transaction.begin()
+        # Nobody follows with an address they cannot read: a link comes first,
+        # once however many times it is asked for within the hour.
+        self.assertEqual(follower_emails(self.public), [])
+        asked = [
+            m for m in sink.messages() if m["X-Envelope-To"] == "vicino@example.org"
+        ]
+        self.assertEqual(len(asked), 1)
+        link = re.search(r"https?://\S+@@follow\?confirm=\S+", body(asked[0])).group()
+        self.assertEqual(requests.get(link, timeout=60).status_code, 200)
         transaction.begin()
         self.assertEqual(follower_emails(self.public), ["vicino@example.org"])
-        sink = self.layer["mailsink"]
+        # A link works once.
+        requests.get(link, timeout=60)
+        transaction.begin()
+        self.assertEqual(follower_emails(self.public), ["vicino@example.org"])
         sink.clear()
         response = requests.post(
             url + "/@workflow/assign",
@@ -179,3 +197,16 @@ class PublicPagesTest(unittest.TestCase):
             "civicreports-my-reports",
             api.portal.get_tool("portal_actions").user.objectIds(),
         )
+
+
+class MembersTest(unittest.TestCase):
+    layer = SERVER_TESTING
+
+    def test_a_citizen_name_is_nobody_elses_business(self):
+        url = self.layer["portal"].absolute_url() + "/author/citizen"
+        for auth in (("moderator", "moderator"), ("roads", "roads"), None):
+            response = requests.get(url, auth=auth, timeout=60, allow_redirects=False)
+            self.assertNotIn("Carla Cittadina", response.text)
+            self.assertIn(response.status_code, (302, 404), auth)
+        page = requests.get(url, auth=("citizen", "citizen"), timeout=60).text
+        self.assertIn("Carla Cittadina", page)

@@ -2,7 +2,9 @@
 production site runs: concurrent submissions to both must not fail nor
 collide, and each process sees what the other stored."""
 
+from collective.civicreports.testing import NO_RATE_LIMITS
 from collective.civicreports.testing import RELSTORAGE_INSTANCES
+from collective.civicreports.testing import set_registry
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.test_instance import check_concurrent_submissions
 from collective.civicreports.tests.test_instance import JSON
@@ -49,3 +51,24 @@ class TwoProcessesTest(unittest.TestCase):
             self.layer["instance_vars"],
             f" on RelStorage, {len(self.urls)} processes",
         )
+
+    def test_rate_limits_are_shared_by_the_processes(self):
+        """Five reports an hour from one address: the sixth and after are
+        refused, whichever process they reach."""
+        set_registry(self.urls[0], {"collective.civicreports.anonymous_rate_limit": 5})
+        try:
+            statuses = [
+                requests.post(
+                    self.urls[index % 2] + "/segnalazioni/@reports",
+                    json=payload(images=[]),
+                    headers=JSON,
+                    timeout=60,
+                )
+                for index in range(8)
+            ]
+        finally:
+            set_registry(self.urls[0], NO_RATE_LIMITS)
+        self.assertEqual(
+            [response.status_code for response in statuses], [201] * 5 + [429] * 3
+        )
+        self.assertTrue(all(int(r.headers["Retry-After"]) > 0 for r in statuses[5:]))

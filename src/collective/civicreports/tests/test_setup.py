@@ -186,3 +186,39 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(len(get_category("roads").questions), 2)
         lighting.questions = ["a | string | A?"]
         self.assertEqual(get_category("lighting").questions, ["a | string | A?"])
+
+    def test_upgrade_to_1003(self):
+        from collective.civicreports.security.ratelimit import ANNOTATION_KEY
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import report_in
+        from collective.civicreports.upgrades.v1003 import upgrade
+        from plone.registry.interfaces import IRegistry
+        from zope.annotation.interfaces import IAnnotations
+        from zope.component import getUtility
+
+        portal = self.layer["portal"]
+        login_as(portal, "admin")
+        report = report_in(portal, "approved")
+        # As a report of 1002 was: sharing acquired (the Owner could
+        # delegate), a poisoned title, no rate settings, no counters.
+        delegate = "Sharing page: Delegate roles"
+        report.manage_permission(delegate, ["Owner", "Manager"], acquire=True)
+        report.title = "Buca\x00\ud800 pericolosa"
+        registry = getUtility(IRegistry)
+        del registry.records["collective.civicreports.open311_rate_limit"]
+        del IAnnotations(portal)[ANNOTATION_KEY]
+        upgrade(None)
+        self.assertEqual(
+            [r["name"] for r in report.rolesOfPermission(delegate) if r["selected"]],
+            ["Manager"],
+        )
+        self.assertFalse(report.acquiredRolesAreUsedBy(delegate))
+        self.assertEqual(report.title, "Buca pericolosa")
+        self.assertEqual(registry["collective.civicreports.open311_rate_limit"], 200)
+        self.assertIn(ANNOTATION_KEY, IAnnotations(portal))
+        workflow = api.portal.get_tool("portal_workflow").getWorkflowById(
+            "civicreport_workflow"
+        )
+        self.assertEqual(
+            workflow.transitions["approve"].actbox_url, "%(content_url)s/@@moderate"
+        )

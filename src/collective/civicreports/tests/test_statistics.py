@@ -21,6 +21,7 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 import csv
 import io
 import openpyxl
+import re
 import requests
 import transaction
 import unittest
@@ -233,13 +234,26 @@ class ExportFunctionsTest(unittest.TestCase):
         rows = [
             {"title": '=HYPERLINK("http://evil")', "longitude": -9.5},
             {"title": "Città\x0b vecchia", "longitude": ""},
+            {"title": 'Buca;=HYPERLINK("http://evil");, @SUM(1)', "longitude": ""},
         ]
         data = export.to_csv(rows, ("title", "longitude"))
         self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
         parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         self.assertEqual(parsed[0], ["title", "longitude"])
         self.assertEqual(parsed[1], ['\'=HYPERLINK("http://evil")', "-9.5"])
-        self.assertEqual(parsed[2][0], "Città\x0b vecchia")
+        # No control character: XML and many CSV readers refuse them.
+        self.assertEqual(parsed[2][0], "Città vecchia")
+        # Excel set to Italian splits on ";": no piece may start a formula.
+        for delimiter in (",", ";"):
+            text = data.decode("utf-8-sig")
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+                for cell in row:
+                    if re.fullmatch(r"-?[0-9.]+", cell):
+                        continue  # a number is no formula
+                    self.assertFalse(
+                        cell.lstrip(' "').startswith(("=", "+", "-", "@")),
+                        f"{cell!r} starts a formula when split on {delimiter!r}",
+                    )
         sheet = openpyxl.load_workbook(
             io.BytesIO(export.to_xlsx(rows, ("title", "longitude")))
         ).active

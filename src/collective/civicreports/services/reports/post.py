@@ -1,14 +1,15 @@
-from collective.civicreports import _
+from collective.civicreports.inputs.edge import json_document
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.submission import create_and_commit
+from collective.civicreports.submission import submission_limit
 from collective.civicreports.submission import SubmissionError
+from collective.civicreports.submission import TOO_MANY
 from collective.civicreports.submission import validate
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
 from zope.i18n import translate
 from zope.interface import alsoProvides
-
-import json
 
 
 class ReportsPost(Service):
@@ -17,14 +18,20 @@ class ReportsPost(Service):
     def reply(self):
         # A JSON API call carries no CSRF token; the input is validated below.
         alsoProvides(self.request, IDisableCSRFProtection)
+        # Refused before the work (photos are decoded in validate), and
+        # counted once the report is sure to be made.
+        limited = submission_limit(self.request, self.context, record=False)
+        if not limited.allowed:
+            return self._too_many(limited)
         try:
-            data = json.loads(self.request.get("BODY") or b"")
-        except ValueError:
-            return self._bad_request([("", _("The request body is not valid JSON."))])
-        try:
-            submission = validate(self.context, data)
+            submission = validate(self.context, json_document(self.request))
+        except BadInput as error:
+            return self._bad_request([(error.field, error.message)])
         except SubmissionError as error:
             return self._bad_request(error.errors)
+        limited = submission_limit(self.request, self.context)
+        if not limited.allowed:
+            return self._too_many(limited)
         report = create_and_commit(self.context, submission)
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", report.absolute_url())
@@ -32,6 +39,16 @@ class ReportsPost(Service):
             "@id": report.absolute_url(),
             "tracking_number": report.tracking_number,
             "review_state": api.content.get_state(report),
+        }
+
+    def _too_many(self, decision):
+        self.request.response.setStatus(429)
+        self.request.response.setHeader("Retry-After", str(decision.retry_after))
+        return {
+            "error": {
+                "type": "TooManyRequests",
+                "message": translate(TOO_MANY, context=self.request),
+            }
         }
 
     def _bad_request(self, errors):

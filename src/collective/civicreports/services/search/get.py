@@ -123,6 +123,10 @@ def parse_filters(form, staff):
     return filters
 
 
+def _coordinate(value):
+    return value if isinstance(value, (int, float)) else None
+
+
 class ReportsSearchGet(Service):
     """The reports of the folder, newest first. Everybody gets the public
     ones; the staff also those they may see in any state (the catalog
@@ -135,6 +139,10 @@ class ReportsSearchGet(Service):
         except BadParameter as error:
             return self._bad_request(str(error))
         query = public_query(self.context, **filters)
+        if query is None:
+            return self._bad_request(
+                f"text: {filters['text']!r} has no word to search for."
+            )
         if staff:
             # The same filters, without the limits of the public list.
             del query["report_confidential"]
@@ -178,9 +186,10 @@ class ReportsSearchGet(Service):
             "state_title": self._state_title(state),
             "created": json_compatible(brain.created),
             "modified": json_compatible(brain.modified),
-            "latitude": brain.latitude,
-            "longitude": brain.longitude,
-            "office": brain.report_office,
+            # A report without a place has Missing.Value in the metadata.
+            "latitude": _coordinate(brain.latitude),
+            "longitude": _coordinate(brain.longitude),
+            "office": brain.report_office or None,
         }
 
     def _category(self, category_id):

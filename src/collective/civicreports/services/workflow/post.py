@@ -1,0 +1,52 @@
+"""``POST <report>/@workflow/<transition>``: plone.restapi's transition,
+with what the moderation page asks before approving.
+
+``{"accept_findings": true}`` accepts the personal data the detector found
+and nobody redacted, as the moderation page's checkbox does; without it an
+approval of such a report is refused (400) with the kinds of data found.
+Publishing the photos stays with the moderation page.
+"""
+
+from collective.civicreports import _
+from collective.civicreports import moderation
+from collective.civicreports.inputs.edge import json_document
+from collective.civicreports.inputs.text import BadInput
+from plone.restapi.services.workflow.transition import WorkflowTransition
+from zope.i18n import translate
+
+import json
+
+
+NOT_AN_OBJECT = _("The request body must be a JSON object.")
+
+
+class ReportTransition(WorkflowTransition):
+    def reply(self):
+        if self.transition != "approve":
+            return super().reply()
+        try:
+            data = json_document(self.request) if self.request.get("BODY") else {}
+        except BadInput as error:
+            return self._refuse("BadRequest", error.message)
+        if not isinstance(data, dict):
+            return self._refuse("BadRequest", NOT_AN_OBJECT)
+        found = moderation.unresolved_findings(self.context)
+        if found and data.get("accept_findings") is not True:
+            return self._refuse(
+                "FindingsNotReviewed", str(moderation.not_reviewed(found))
+            )
+        if found:
+            note = moderation.accept_findings(self.context, found)
+            comment = (
+                data.get("comment") if isinstance(data.get("comment"), str) else ""
+            )
+            data["comment"] = " ".join(filter(None, (comment, note)))
+        # The base class reads the body itself.
+        self.request.other["BODY"] = json.dumps(data).encode("utf-8")
+        return super().reply()
+
+    def _refuse(self, kind, message):
+        self.request.response.setStatus(400)
+        return {
+            "error": {"type": kind, "message": translate(message, context=self.request)}
+        }
