@@ -2,12 +2,13 @@
 phone, e-mail or at the desk): the report gets its tracking number as id,
 like one submitted by a citizen."""
 
+from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.submission import new_number
 from plone.dexterity.browser.add import DefaultAddForm
 from plone.dexterity.browser.add import DefaultAddView
 
 
-class ReportAddForm(DefaultAddForm):
+class ReportAddForm(OneValueEach, DefaultAddForm):
     portal_type = "Report"
 
     def add(self, obj):

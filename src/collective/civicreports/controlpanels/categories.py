@@ -5,6 +5,7 @@ from collective.civicreports.categories import all_categories
 from collective.civicreports.categories import CATEGORY_ID_RE
 from collective.civicreports.categories import category_records
 from collective.civicreports.categories import get_category
+from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICategory
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone.autoform.form import AutoExtensibleForm
@@ -61,7 +62,7 @@ class CategoriesView(BrowserView):
 
     def __call__(self):
         delete = self.request.form.get("delete")
-        if delete and self.request.method == "POST":
+        if isinstance(delete, str) and delete and self.request.method == "POST":
             CheckAuthenticator(self.request)
             records = category_records()
             if get_category(delete) is not None:
@@ -73,7 +74,7 @@ class CategoriesView(BrowserView):
         return self.index()
 
 
-class CategoryAddForm(AutoExtensibleForm, form.Form):
+class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
     schema = ICategoryAdd
     ignoreContext = True
     label = _("Add a category")
@@ -102,14 +103,17 @@ class CategoryAddForm(AutoExtensibleForm, form.Form):
         self.request.response.redirect(self.context.absolute_url() + "/" + LISTING)
 
 
-class CategoryEditForm(AutoExtensibleForm, form.EditForm):
+class CategoryEditForm(OneValueEach, AutoExtensibleForm, form.EditForm):
     schema = ICategory
 
     @property
     def category_id(self):
-        return self.request.form.get("id") or self.request.form.get(
-            "form.widgets.id", ""
-        )
+        form = self.request.form
+        for name in ("id", "form.widgets.id"):
+            value = form.get(name)
+            if isinstance(value, str) and value:
+                return value
+        return ""
 
     def getContent(self):
         category = get_category(self.category_id)

@@ -1,5 +1,6 @@
 from collective.civicreports import _
 from collective.civicreports import geo
+from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICivicReportsSettings
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
@@ -31,7 +32,7 @@ def check_territory(text):
     return True
 
 
-class SettingsForm(RegistryEditForm):
+class SettingsForm(OneValueEach, RegistryEditForm):
     schema = ICivicReportsSettings
     schema_prefix = "collective.civicreports"
     label = _("Citizen reports")

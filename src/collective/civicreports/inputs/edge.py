@@ -4,8 +4,9 @@ cleaned here, after traversal and before the view runs.
 - Form and query values, and their names, go through ``clean_text``.
   What cannot be cleaned (invalid UTF-8, which Zope decodes with
   ``surrogateescape`` into lone surrogates) is emptied and noted: views
-  that show errors next to their fields (``INLINE`` below) read the notes
-  with ``bad_input``; every other route answers 400 with the reason.
+  that show errors next to their fields (``handles_bad_input = True``)
+  read the notes with ``bad_input``; every other route answers 400 with
+  the reason.
 - JSON bodies of REST requests are parsed once, bounded and cleaned
   (``jsonbody.parse``): an invalid one is a 400; the clean document is kept
   on the request for our services (``json_document``) and written back as
@@ -19,9 +20,9 @@ from collective.civicreports.inputs.errors import InputRefused
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.inputs.text import clean_text
 from collective.civicreports.security.routes import kind
+from collective.civicreports.security.routes import traversed
 from plone.rest.interfaces import IAPIRequest
 from plone.rest.interfaces import IService
-from plone.rest.traverse import RESTWrapper
 from zExceptions import BadRequest
 from zope.i18n import translate
 from ZPublisher.HTTPRequest import FileUpload
@@ -113,7 +114,7 @@ def clean_form(request):
         try:
             key = clean_text(name)
         except BadInput as error:
-            bad["?"] = error.message
+            bad[""] = error.message  # a name we cannot even show
             continue
         cleaned[key] = _clean_value(key, value, bad)
     request.form.clear()
@@ -123,7 +124,6 @@ def clean_form(request):
 
 
 def _refuse(request, field, message):
-    field = "" if field == "?" else field
     text = translate(message, context=request)
     if IAPIRequest.providedBy(request):
         raise InputRefused(field, text)
@@ -135,11 +135,7 @@ def clean_request(event):
     """IPubAfterTraversal."""
     request = event.request
     published = request.get("PUBLISHED")
-    chain = [
-        obj.context if isinstance(obj, RESTWrapper) else obj
-        for obj in (*(request.get("PARENTS") or ()), published)
-    ]
-    if not _ours(published, chain):
+    if not _ours(published, traversed(request)):
         return
     bad = clean_form(request)
     if bad:

@@ -2,6 +2,8 @@
 keys of the Open311 clients."""
 
 from collective.civicreports import _
+from collective.civicreports.inputs.form import value as form_value
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.open311.keys import all_keys
 from collective.civicreports.open311.keys import create_key
 from collective.civicreports.open311.keys import revoke_key
@@ -21,8 +23,7 @@ class ApiKeysView(BrowserView):
             CheckAuthenticator(self.request)
             messages = IStatusMessage(self.request)
             if "create" in form:
-                label = (form.get("label") or "").strip()
-                channel = form.get("channel") or "api"
+                label, channel = self.text("label"), self.text("channel") or "api"
                 if not label or channel not in CHANNEL_TITLES:
                     messages.add(_("Give the key a label and a channel."), "error")
                 else:
@@ -34,6 +35,13 @@ class ApiKeysView(BrowserView):
                 self.context.absolute_url() + "/" + LISTING
             )
         return self.index()
+
+    def text(self, name):
+        """One value of the form; a value given twice counts as none."""
+        try:
+            return form_value(self.request.form, name).strip()
+        except BadInput:
+            return ""
 
     def keys(self):
         return [

@@ -101,8 +101,8 @@ class Unpublished(BrowserView):
 
 
 def kind(obj):
-    """ "folder", "report", "attachment" (a photo or document of a report),
-    or None for an object the allowlist does not cover."""
+    """The kind of ``obj`` for the allowlist: folder, report, attachment (a
+    photo or document of a report), or None for any other object."""
     if IReport.providedBy(obj):
         return "report"
     if IReportFolder.providedBy(obj):
@@ -131,15 +131,19 @@ def unrestricted(obj):
     return bool(getSecurityManager().getUser().allowed(obj, (UNRESTRICTED_ROLE,)))
 
 
-def check_published(event):
-    """IPubAfterTraversal: refuse what the allowlist does not name."""
-    request = event.request
-    chain = [
+def traversed(request):
+    """What traversal went through, from the root to what it publishes."""
+    return [
         # plone.rest wraps what a REST request traverses.
         obj.context if isinstance(obj, RESTWrapper) else obj
         for obj in (*reversed(request.get("PARENTS") or ()), request.get("PUBLISHED"))
     ]
-    for obj, step in pairwise(chain):
+
+
+def check_published(event):
+    """IPubAfterTraversal: refuse what the allowlist does not name."""
+    request = event.request
+    for obj, step in pairwise(traversed(request)):
         if step is obj:
             # A view or service traversing further into itself.
             continue

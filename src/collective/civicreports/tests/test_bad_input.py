@@ -295,3 +295,51 @@ class StoredPoisonTest(BadInputCase):
             self.folder_url + "/@@report-export?format=xlsx", timeout=60
         ).content
         openpyxl.load_workbook(io.BytesIO(data))
+
+
+class AdministratorFormsTest(BadInputCase):
+    """A value given twice where a form takes one: the form says so."""
+
+    def test_values_given_twice(self):
+        from plone.app.testing import SITE_OWNER_NAME
+        from plone.app.testing import SITE_OWNER_PASSWORD
+
+        admin = requests.Session()
+        admin.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        site = self.site_url
+        token = html.fromstring(
+            admin.get(site + "/@@civicreports-apikeys", timeout=60).text
+        ).xpath("//input[@name='_authenticator']/@value")[0]
+        for path, fields in (
+            (
+                "/@@civicreports-settings",
+                [("form.widgets.map_zoom", "13"), ("form.widgets.map_zoom", "14")],
+            ),
+            (
+                "/@@civicreports-categories-add",
+                [
+                    ("form.widgets.id", "nuova"),
+                    ("form.widgets.title", "Nuova"),
+                    ("form.widgets.questions", "a | string | A?"),
+                    ("form.widgets.questions", "b | string | B?"),
+                ],
+            ),
+            (
+                "/@@civicreports-apikeys",
+                [("create", "1"), ("label", "A"), ("label", "B")],
+            ),
+        ):
+            button = [("form.buttons.save", "Save"), ("form.buttons.add", "Add")]
+            response = admin.post(
+                site + path,
+                data=[("_authenticator", token), *fields, *button],
+                timeout=60,
+            )
+            self.assertEqual(response.status_code, 200, path)
+        transaction.begin()
+        self.assertEqual(
+            api.portal.get_registry_record("collective.civicreports.map_zoom"), 13
+        )
+        from collective.civicreports.categories import get_category
+
+        self.assertIsNone(get_category("nuova"))

@@ -26,6 +26,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from lxml import html
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
@@ -542,6 +544,134 @@ class HostileInputTest(unittest.TestCase):
             )
         self.assertStoredClean()
         self.assertOutputsValid()
+        self.assertEqual(self.errors, [], "\n".join(self.errors[:20]))
+
+    def test_operator_and_administrator_forms(self):
+        folder = self.folder.absolute_url()
+        site = self.portal.absolute_url()
+        admin = Session()
+        admin.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        moderator_token = self.token(
+            self.moderator, self.submitted.absolute_url() + "/@@moderate"
+        ).encode()
+        admin_token = self.token(admin, site + "/@@civicreports-apikeys").encode()
+        report = {
+            "form.widgets.IBasic.title": "Buca",
+            "form.widgets.IBasic.description": "Telefonata di un cittadino.",
+            "form.widgets.category:list": "roads",
+            "form.widgets.channel:list": "phone",
+            "form.widgets.address": "Via Roma 3",
+            "form.widgets.IReporter.reporter_fullname": "Mario Rossi",
+            "form.widgets.IReporter.reporter_email": "mario.rossi@example.org",
+            "form.buttons.save": "Save",
+        }
+        category = {
+            "form.widgets.id": "nuova",
+            "form.widgets.title": "Nuova",
+            "form.widgets.kind:list": "malfunction",
+            "form.widgets.questions": "size | string | Quanto?",
+            "form.buttons.add": "Add",
+        }
+        settings = {
+            "form.widgets.moderators_group": "moderators",
+            "form.widgets.map_center_latitude": "39.2238",
+            "form.widgets.map_center_longitude": "9.1217",
+            "form.widgets.map_zoom": "13",
+            "form.widgets.tile_url": "https://tile.example.org/{z}/{x}/{y}.png",
+            "form.widgets.tile_attribution": "OSM",
+            "form.widgets.photo_max_count": "5",
+            "form.widgets.photo_max_megabytes": "10",
+            "form.buttons.save": "Save",
+        }
+        forms = [
+            (
+                "POST ++add++Report",
+                self.moderator,
+                folder + "/++add++Report",
+                report,
+                moderator_token,
+            ),
+            (
+                "POST @@assign",
+                self.moderator,
+                self.public.absolute_url() + "/@@assign",
+                {"office": "office-roads", "comment": "Alla squadra"},
+                moderator_token,
+            ),
+            (
+                "POST @@civicreports-categories-add",
+                admin,
+                site + "/@@civicreports-categories-add",
+                category,
+                admin_token,
+            ),
+            (
+                "POST @@civicreports-categories-edit",
+                admin,
+                site + "/@@civicreports-categories-edit?id=roads",
+                {
+                    "form.widgets.title": "Strade",
+                    "form.widgets.kind:list": "malfunction",
+                    "form.buttons.save": "Save",
+                },
+                admin_token,
+            ),
+            (
+                "POST @@civicreports-categories",
+                admin,
+                site + "/@@civicreports-categories",
+                {"delete": "nessuna"},
+                admin_token,
+            ),
+            (
+                "POST @@civicreports-apikeys",
+                admin,
+                site + "/@@civicreports-apikeys",
+                {"create": "1", "label": "App", "channel": "api"},
+                admin_token,
+            ),
+            (
+                "POST @@civicreports-apikeys (revoke)",
+                admin,
+                site + "/@@civicreports-apikeys",
+                {"revoke": "k00000000"},
+                admin_token,
+            ),
+            (
+                "POST @@civicreports-settings",
+                admin,
+                site + "/@@civicreports-settings",
+                settings,
+                admin_token,
+            ),
+        ]
+
+        def send(session, url, good, token, name, value, twice):
+            fields = fields_with(good, name, value, twice) + [
+                (b"_authenticator", token)
+            ]
+            return session.post(url, data=fields)
+
+        for route, session, url, good, token in forms:
+            self.generate(
+                route,
+                lambda name, value, twice, form=(session, url, good, token): send(
+                    *form, name, value, twice
+                ),
+                name=st.sampled_from([*good, "form.widgets.id", "id"]),
+                value=RAW,
+                twice=st.booleans(),
+            )
+        self.assertStoredClean()
+        self.assertOutputsValid()
+        for path in ("/open311/v2/services.xml", "/@report-categories"):
+            response = self.anonymous.get(
+                site + path, headers={"Accept": "application/json"}
+            )
+            self.assertEqual(response.status_code, 200, path)
+        ElementTree.fromstring(
+            self.anonymous.get(site + "/open311/v2/services.xml").content
+        )
         self.assertEqual(self.errors, [], "\n".join(self.errors[:20]))
 
     # Read routes
