@@ -191,24 +191,3 @@ class ModerateView(PostedForm):
     def category_title(self):
         category = get_category(self.context.category)
         return category.title if category else self.context.category
-
-
-class StatesPage(BrowserView):
-    """``<report>/content_status_history``, where Plone's state menu sends
-    its "Advanced..." entry: reports change state only on their own pages,
-    so this leads to the one for the report's state and the user."""
-
-    def __call__(self):
-        report = self.context
-        state = api.content.get_state(report)
-        if state in ("submitted", "approved") and api.user.has_permission(
-            "collective.civicreports: Moderate reports", obj=report
-        ):
-            target = report.absolute_url() + "/@@moderate"
-        elif state in ("assigned", "closed") and api.user.has_permission(
-            "collective.civicreports: Answer reports", obj=report
-        ):
-            target = report.absolute_url() + "/@@handle"
-        else:
-            target = report.absolute_url()
-        return self.request.response.redirect(target)

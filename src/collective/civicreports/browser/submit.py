@@ -223,9 +223,11 @@ class SubmitReportView(BrowserView):
             name: self.read(f"reporter_{name}", f"reporter.{name}")
             for name in REPORTER_FIELDS
         }
-        if self.errors:
-            return None
+        unreadable = bool(self.errors)
+        # Kept for the next attempt even when a value above was refused.
         photos = self.collect_photos()
+        if unreadable:
+            return None
         data["latitude"] = data["latitude"] or None
         data["longitude"] = data["longitude"] or None
         if not data["latitude"] and form.get("use_photo_position") == "yes":

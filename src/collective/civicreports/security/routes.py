@@ -47,6 +47,8 @@ ALLOWED = {
             "moderation",
             "report-statistics",
             "report-export",
+            # Plone's, made ours: it leads to the moderation queue.
+            "folder_contents",
             # The operators' add form (``++add++Report``).
             "Report",
             "GET_application_json_",
@@ -65,8 +67,11 @@ ALLOWED = {
             "moderate",
             "assign",
             "handle",
-            # Where the state menu's "Advanced..." leads (browser/moderation.py).
+            # Plone's, made ours: they lead to @@moderate or @@handle
+            # (browser/generic.py).
             "content_status_history",
+            "edit",
+            "folder_contents",
             "GET_application_json_",
             "PATCH_application_json_",
             "GET_application_json_@workflow",

@@ -140,3 +140,24 @@ class FindingsTest(unittest.TestCase):
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.state(), "submitted")
+
+    def test_the_toolbar_leads_to_the_staff_pages(self):
+        from plone.app.testing import SITE_OWNER_NAME
+        from plone.app.testing import SITE_OWNER_PASSWORD
+
+        folder = self.portal["segnalazioni"].absolute_url()
+        for url, target in (
+            (self.url + "/edit", self.url + "/@@moderate"),
+            (self.url + "/folder_contents", self.url + "/@@moderate"),
+        ):
+            response = self.moderator.get(url, timeout=60, allow_redirects=False)
+            self.assertEqual(response.headers.get("Location"), target, url)
+        # A Manager gets Plone's own pages.
+        admin = requests.Session()
+        admin.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+        for url in (self.url + "/edit", folder + "/folder_contents"):
+            response = admin.get(url, timeout=60, allow_redirects=False)
+            self.assertEqual(response.status_code, 200, url)
+        self.assertIn(
+            'name="form.buttons.save"', admin.get(self.url + "/edit", timeout=60).text
+        )
