@@ -109,6 +109,19 @@ class FindingsTest(unittest.TestCase):
         self.assertTrue(comment.startswith("Visto."))
         self.assertIn("Maria Moderatrice", comment)
 
+    def test_only_a_moderator_accepts(self):
+        for auth in (("citizen", "citizen"), ("roads", "roads"), None):
+            response = requests.post(
+                self.url + "/@workflow/approve",
+                json={"accept_findings": True},
+                auth=auth,
+                headers=JSON,
+                timeout=60,
+            )
+            self.assertGreaterEqual(response.status_code, 400, auth)
+        self.assertEqual(self.state(), "submitted")
+        self.assertEqual(moderation.accepted_findings(self.report), [])
+
     def test_no_other_way_round(self):
         # A script, or a Manager's state menu, meets the same rule.
         login_as(self.portal, "admin")

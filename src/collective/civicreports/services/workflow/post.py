@@ -15,6 +15,7 @@ from plone.restapi.services.workflow.transition import WorkflowTransition
 from zope.i18n import translate
 
 import json
+import transaction
 
 
 NOT_AN_OBJECT = _("The request body must be a JSON object.")
@@ -30,20 +31,25 @@ class ReportTransition(WorkflowTransition):
             return self._refuse("BadRequest", error.message)
         if not isinstance(data, dict):
             return self._refuse("BadRequest", NOT_AN_OBJECT)
+        available = {t["id"] for t in self.wftool.getTransitionsFor(self.context)}
         found = moderation.unresolved_findings(self.context)
-        if found and data.get("accept_findings") is not True:
+        if not found or "approve" not in available:
+            # Nothing to accept, or not theirs to accept: the base class says.
+            return super().reply()
+        if data.get("accept_findings") is not True:
             return self._refuse(
                 "FindingsNotReviewed", str(moderation.not_reviewed(found))
             )
-        if found:
-            note = moderation.accept_findings(self.context, found)
-            comment = (
-                data.get("comment") if isinstance(data.get("comment"), str) else ""
-            )
-            data["comment"] = " ".join(filter(None, (comment, note)))
+        note = moderation.accept_findings(self.context, found)
+        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+        data["comment"] = " ".join(filter(None, (comment, note)))
         # The base class reads the body itself.
         self.request.other["BODY"] = json.dumps(data).encode("utf-8")
-        return super().reply()
+        result = super().reply()
+        if self.request.response.getStatus() >= 400:
+            # Not approved after all: no acceptance either.
+            transaction.doom()
+        return result
 
     def _refuse(self, kind, message):
         self.request.response.setStatus(400)
