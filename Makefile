@@ -78,7 +78,7 @@ start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(
 	@mkdir -p $(VAR)/mail
 	@# Nothing sends while Zope is down: a lock left by a crash would hold a mail for hours.
 	@find $(VAR)/mailqueue -name '.sending-*' -delete 2>/dev/null || true
-	@$(BIN)/civicreports-mailsink --port $(SMTP_PORT) --maildir $(VAR)/mail & \
+	@$(BIN)/python scripts/mailsink.py --port $(SMTP_PORT) --maildir $(VAR)/mail & \
 	  sink=$$!; trap "kill $$sink 2>/dev/null" EXIT INT TERM; \
 	  echo "Serving http://127.0.0.1:$(PORT)/$(SITE_ID) (mail in $(VAR)/mail/)"; \
 	  $(BIN)/runwsgi $(VAR)/instance/zope.ini

@@ -70,8 +70,7 @@ setup(
             "strict_paths = collective.civicreports.inputs.wsgi:strict_paths",
         ],
         "console_scripts": [
-            "civicreports-mailsink = collective.civicreports.mailsink:main",
-            "civicreports-daily = collective.civicreports.daily:main",
+            "civicreports-daily = collective.civicreports.jobs.daily:main",
         ],
     },
 )

@@ -23,8 +23,8 @@ newSecurityManager(None, system)
 site = app["Plone"]
 setSite(site)
 
-from collective.civicreports.submission import create_report  # noqa: E402
-from collective.civicreports.submission import Submission  # noqa: E402
+from collective.civicreports.reports.submission import create_report  # noqa: E402
+from collective.civicreports.reports.submission import Submission  # noqa: E402
 from plone import api  # noqa: E402
 
 

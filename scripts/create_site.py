@@ -41,10 +41,11 @@ if site_id not in app.objectIds():
         ],
     )
     setSite(site)
-    from collective.civicreports import demo
+    from collective.civicreports.demo import accounts
+    from collective.civicreports.demo import samples
 
-    folder = demo.setup_demo(site)
-    demo.create_sample_reports(folder)
+    folder = accounts.setup_demo(site)
+    samples.create_sample_reports(folder)
 else:
     site = app[site_id]
     setSite(site)

@@ -1,7 +1,7 @@
 """Marker and schema interfaces shared across the package."""
 
 from collective.civicreports import _
-from collective.civicreports.questions import check_lines
+from collective.civicreports.categories.questions import check_lines
 from zope import schema
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer

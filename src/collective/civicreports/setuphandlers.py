@@ -1,4 +1,4 @@
-from collective.civicreports import tracking
+from collective.civicreports.reports import tracking
 from collective.civicreports.security import ratelimit
 from plone import api
 from plone.base.interfaces import INonInstallable

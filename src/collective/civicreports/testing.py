@@ -9,8 +9,7 @@
   PostgreSQL server of the tests' own (``POSTGRESQL``).
 """
 
-from collective.civicreports import demo
-from collective.civicreports.mailsink import MailSink
+from collective.civicreports.demo import accounts
 from pathlib import Path
 from plone import api
 from plone.app.testing import applyProfile
@@ -26,6 +25,7 @@ from Products.CMFPlone.tests.utils import MockMailHost
 from Products.MailHost.interfaces import IMailHost
 from zope.component import getSiteManager
 
+import importlib
 import os
 import pwd
 import requests
@@ -38,6 +38,28 @@ import time
 
 # Compile the .po catalogs, as the instance made by `make start` does.
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
+
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPTS = ROOT / "scripts"
+BIN = Path(sys.executable).parent
+
+
+def from_scripts(name):
+    """A module of ``scripts/``, the tools of ``make start`` (the instance's
+    configuration, the SMTP sink), which the tests use too."""
+    if not (SCRIPTS / f"{name}.py").exists():
+        raise RuntimeError(f"run the tests from a checkout: {SCRIPTS} is missing")
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(SCRIPTS))
+
+
+def smtp_sink(maildir):
+    """An SMTP server on 127.0.0.1 and a free port, writing to ``maildir``."""
+    return from_scripts("mailsink").MailSink(str(maildir), host="127.0.0.1", port=0)
 
 
 def configure_mail(portal, host="127.0.0.1", port=25):
@@ -65,7 +87,7 @@ class CivicReportsLayer(PloneSandboxLayer):
         applyProfile(portal, "collective.civicreports:demo")
         configure_mail(portal)
         setRoles(portal, TEST_USER_ID, ["Manager"])
-        demo.setup_demo(portal)
+        accounts.setup_demo(portal)
         setRoles(portal, TEST_USER_ID, ["Member"])
 
 
@@ -96,7 +118,7 @@ class SmtpSinkLayer(PloneSandboxLayer):
 
     def setUp(self):
         self._dir = tempfile.TemporaryDirectory(prefix="civicreports-mail-")
-        self.sink = MailSink(self._dir.name, host="127.0.0.1", port=0)
+        self.sink = smtp_sink(self._dir.name)
         self.sink.start()
         self["mailsink"] = self.sink
         super().setUp()
@@ -140,27 +162,17 @@ SERVER_TESTING = FunctionalTesting(
 )
 
 
-ROOT = Path(__file__).resolve().parents[3]
-SCRIPTS = ROOT / "scripts"
-BIN = Path(sys.executable).parent
-
-
 def _write_instance(var, port, threads, storage=None):
-    if not (SCRIPTS / "create_site.py").exists():
-        raise RuntimeError(f"run the tests from a checkout: {SCRIPTS} is missing")
-    sys.path.insert(0, str(SCRIPTS))
-    try:
-        from instance import write_instance
-    finally:
-        sys.path.remove(str(SCRIPTS))
-    return write_instance(var, port, threads=threads, storage=storage)
+    return from_scripts("instance").write_instance(
+        var, port, threads=threads, storage=storage
+    )
 
 
 def _mail_sink(var):
     """A running SMTP sink writing to ``var/mail``, and the environment in
     which the scripts create the Italian demo site sending to it through a
     mail queue in ``var/mailqueue``."""
-    sink = MailSink(str(var / "mail"), host="127.0.0.1", port=0)
+    sink = smtp_sink(var / "mail")
     sink.start()
     env = dict(
         os.environ,

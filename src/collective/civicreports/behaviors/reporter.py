@@ -2,8 +2,8 @@
 the reporter (see ``rolemap.xml``)."""
 
 from collective.civicreports import _
-from collective.civicreports.validators import is_valid_email
-from collective.civicreports.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_email
+from collective.civicreports.privacy.validators import is_valid_fiscal_code
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model

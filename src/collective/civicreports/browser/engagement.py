@@ -1,14 +1,14 @@
 """Follow and support a public report; the reporter's private page."""
 
 from collective.civicreports import _
-from collective.civicreports import engagement
-from collective.civicreports import messages
 from collective.civicreports.browser.report import DetailsMixin
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.privacy.validators import is_valid_email
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports import messages
+from collective.civicreports.reports.settings import setting
 from collective.civicreports.security import ratelimit
-from collective.civicreports.settings import setting
-from collective.civicreports.validators import is_valid_email
 from plone import api
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection

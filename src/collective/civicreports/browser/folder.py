@@ -1,14 +1,14 @@
 """The public archive of a report folder: filters, list, map and feed."""
 
 from collective.civicreports.browser.report import map_settings
-from collective.civicreports.categories import active_categories
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import active_categories
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import GIVEN_TWICE
 from collective.civicreports.inputs.text import printable
-from collective.civicreports.queries import public_query
-from collective.civicreports.queries import PUBLIC_STATES
-from collective.civicreports.timeline import state_title
+from collective.civicreports.reports.queries import public_query
+from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.batching import Batch

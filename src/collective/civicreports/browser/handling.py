@@ -3,18 +3,18 @@ handled (notes, questions to the citizen, answer, closing); assignment from
 the moderation queue; the citizen's answer from the private page."""
 
 from collective.civicreports import _
-from collective.civicreports import engagement
-from collective.civicreports import messages
 from collective.civicreports.browser.forms import PostedForm
-from collective.civicreports.categories import get_category
-from collective.civicreports.engagement import tracked_report
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports import messages
+from collective.civicreports.reports.engagement import tracked_report
+from collective.civicreports.reports.settings import setting
+from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.security import ratelimit
-from collective.civicreports.settings import setting
-from collective.civicreports.sla import report_sla
-from collective.civicreports.timeline import state_title
+from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
 from plone import api
@@ -235,7 +235,7 @@ class InOfficeView(BrowserView):
     "My office" link of the user menu)."""
 
     def __call__(self):
-        from collective.civicreports.categories import all_categories
+        from collective.civicreports.categories.registry import all_categories
 
         offices = {
             category.office for _key, category in all_categories() if category.office

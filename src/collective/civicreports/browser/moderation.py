@@ -2,12 +2,12 @@
 where one is redacted, its photos chosen, and approved or rejected."""
 
 from collective.civicreports import _
-from collective.civicreports import moderation
 from collective.civicreports.browser.forms import PostedForm
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.interfaces import IReport
-from collective.civicreports.settings import setting
-from collective.civicreports.sla import report_sla
+from collective.civicreports.reports import moderation
+from collective.civicreports.reports.settings import setting
+from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
 from plone import api

@@ -1,10 +1,10 @@
 """``@@my-reports``: a logged-in citizen's own reports, in any state."""
 
-from collective.civicreports import engagement
-from collective.civicreports import messages
-from collective.civicreports.categories import get_category
-from collective.civicreports.timeline import state_title
-from collective.civicreports.timeline import timeline
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports import messages
+from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.reports.timeline import timeline
 from plone import api
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode

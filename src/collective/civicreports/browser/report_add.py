@@ -3,7 +3,7 @@ phone, e-mail or at the desk): the report gets its tracking number as id,
 like one submitted by a citizen."""
 
 from collective.civicreports.inputs.form import OneValueEach
-from collective.civicreports.submission import new_number
+from collective.civicreports.reports.submission import new_number
 from plone.dexterity.browser.add import DefaultAddForm
 from plone.dexterity.browser.add import DefaultAddView
 

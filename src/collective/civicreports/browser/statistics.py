@@ -8,12 +8,12 @@ where the user may read it (``export.personal_allowed``).
 """
 
 from collective.civicreports import _
-from collective.civicreports import export
-from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import get_category
-from collective.civicreports.stats import compute
-from collective.civicreports.stats import filter_reports
-from collective.civicreports.timeline import state_title
+from collective.civicreports.categories.registry import all_categories
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.sla import export
+from collective.civicreports.sla.stats import compute
+from collective.civicreports.sla.stats import filter_reports
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import date
 from datetime import datetime

@@ -7,27 +7,27 @@ the position found in a photo? is it one of these reports nearby?
 """
 
 from collective.civicreports import _
-from collective.civicreports import pending
 from collective.civicreports.browser.report import map_settings
-from collective.civicreports.categories import active_categories
-from collective.civicreports.categories import get_category
-from collective.civicreports.engagement import private_url
+from collective.civicreports.categories.questions import category_questions
+from collective.civicreports.categories.registry import active_categories
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.geo.nearby import nearby_reports
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.form import values as form_values
 from collective.civicreports.inputs.text import BadInput
-from collective.civicreports.nearby import nearby_reports
-from collective.civicreports.photos import PhotoError
-from collective.civicreports.photos import PixelBudget
-from collective.civicreports.photos import process_photo
-from collective.civicreports.photos import TOO_MANY_PIXELS
-from collective.civicreports.questions import category_questions
-from collective.civicreports.settings import setting
-from collective.civicreports.submission import create_and_commit
-from collective.civicreports.submission import submission_limit
-from collective.civicreports.submission import SubmissionError
-from collective.civicreports.submission import TOO_MANY
-from collective.civicreports.submission import validate
+from collective.civicreports.privacy.photos import PhotoError
+from collective.civicreports.privacy.photos import PixelBudget
+from collective.civicreports.privacy.photos import process_photo
+from collective.civicreports.privacy.photos import TOO_MANY_PIXELS
+from collective.civicreports.reports import pending
+from collective.civicreports.reports.engagement import private_url
+from collective.civicreports.reports.settings import setting
+from collective.civicreports.reports.submission import create_and_commit
+from collective.civicreports.reports.submission import submission_limit
+from collective.civicreports.reports.submission import SubmissionError
+from collective.civicreports.reports.submission import TOO_MANY
+from collective.civicreports.reports.submission import validate
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.protect import CheckAuthenticator

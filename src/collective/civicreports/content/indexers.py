@@ -1,8 +1,8 @@
 """Catalog indexers for reports. Only public data: personal data never
 reaches the catalog, neither as metadata nor as searchable text."""
 
-from collective.civicreports import mapfeatures
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.geo import mapindex
 from collective.civicreports.interfaces import IReport
 from plone.indexer import indexer
 
@@ -51,4 +51,4 @@ def searchable_text(report):
 def report_feature(report):
     """The report's ready-made map feature (public data only), or None for
     the reports the map does not show."""
-    return mapfeatures.feature_record(report)
+    return mapindex.feature_record(report)

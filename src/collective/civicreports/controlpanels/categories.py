@@ -1,10 +1,10 @@
 """Control panel of the report categories, kept in the registry."""
 
 from collective.civicreports import _
-from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import CATEGORY_ID_RE
-from collective.civicreports.categories import category_records
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import all_categories
+from collective.civicreports.categories.registry import CATEGORY_ID_RE
+from collective.civicreports.categories.registry import category_records
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICategory
 from collective.civicreports.vocabularies.reports import KIND_TITLES

@@ -1,5 +1,5 @@
 from collective.civicreports import _
-from collective.civicreports import geo
+from collective.civicreports.geo import territory
 from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICivicReportsSettings
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
@@ -25,7 +25,7 @@ class ITerritoryUpload(Interface):
 
 def check_territory(text):
     try:
-        if not geo.polygons(text):
+        if not territory.polygons(text):
             raise ValueError
     except (ValueError, KeyError, TypeError, AttributeError):
         return False

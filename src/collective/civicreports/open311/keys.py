@@ -8,7 +8,7 @@ apart.
 """
 
 from collective.civicreports import _
-from collective.civicreports.engagement import same_token
+from collective.civicreports.reports.engagement import same_token
 from plone.registry.interfaces import IRegistry
 from types import SimpleNamespace
 from zope import schema

@@ -9,12 +9,12 @@ attributes are the category's extra questions.
 """
 
 from collective.civicreports import _
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
-from collective.civicreports.submission import create_and_commit
-from collective.civicreports.submission import SubmissionError
-from collective.civicreports.submission import validate
+from collective.civicreports.reports.submission import create_and_commit
+from collective.civicreports.reports.submission import SubmissionError
+from collective.civicreports.reports.submission import validate
 from plone import api
 from plone.uuid.interfaces import IUUID
 from ZODB.POSException import ConflictError

@@ -6,15 +6,15 @@ of the reporter, whatever the spec's optional fields would allow.
 """
 
 from collective.civicreports import _
-from collective.civicreports.categories import get_category
-from collective.civicreports.dates import iso
-from collective.civicreports.moderation import is_published
-from collective.civicreports.moderation import photos
-from collective.civicreports.queries import OPEN_STATES
-from collective.civicreports.queries import PUBLIC_STATES
-from collective.civicreports.sla import report_sla
-from collective.civicreports.substitutions import group_title
-from collective.civicreports.substitutions import office_id
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.mail.substitutions import group_title
+from collective.civicreports.mail.substitutions import office_id
+from collective.civicreports.reports.dates import iso
+from collective.civicreports.reports.moderation import is_published
+from collective.civicreports.reports.moderation import photos
+from collective.civicreports.reports.queries import OPEN_STATES
+from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.sla.levels import report_sla
 from DateTime import DateTime
 from plone import api
 

@@ -7,8 +7,10 @@ the same HTTP status.
 """
 
 from collective.civicreports import _
-from collective.civicreports.categories import active_categories
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.questions import as_dict
+from collective.civicreports.categories.questions import category_questions
+from collective.civicreports.categories.registry import active_categories
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.open311 import post
 from collective.civicreports.open311 import query
@@ -16,10 +18,8 @@ from collective.civicreports.open311.keys import find_key
 from collective.civicreports.open311.serialize import errors
 from collective.civicreports.open311.serialize import FORMATS
 from collective.civicreports.open311.serialize import render
-from collective.civicreports.questions import as_dict
-from collective.civicreports.questions import category_questions
+from collective.civicreports.reports.settings import setting
 from collective.civicreports.security import ratelimit
-from collective.civicreports.settings import setting
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection

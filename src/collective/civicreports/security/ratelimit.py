@@ -17,7 +17,7 @@ transaction.
 """
 
 from BTrees.OOBTree import OOBTree
-from collective.civicreports.tracking import apart
+from collective.civicreports.reports.tracking import apart
 from dataclasses import dataclass
 from persistent import Persistent
 from plone import api

@@ -1,7 +1,7 @@
 """Keep the local roles and the catalog of a report in step with its data."""
 
-from collective.civicreports import engagement
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.reports import engagement
 from plone import api
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 from Products.CMFCore.utils import getToolByName

@@ -1,8 +1,8 @@
 """Helpers shared by the tests."""
 
-from collective.civicreports.submission import create_report
-from collective.civicreports.submission import validate
-from collective.civicreports.validators import fiscal_code_check_char
+from collective.civicreports.privacy.validators import fiscal_code_check_char
+from collective.civicreports.reports.submission import create_report
+from collective.civicreports.reports.submission import validate
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 from email.header import decode_header

@@ -2,7 +2,7 @@
 found it: the input is refused (400) or shown as an inline error, nothing
 is stored, and every output route stays valid."""
 
-from collective.civicreports.engagement import private_url
+from collective.civicreports.reports.engagement import private_url
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import payload
@@ -340,6 +340,6 @@ class AdministratorFormsTest(BadInputCase):
         self.assertEqual(
             api.portal.get_registry_record("collective.civicreports.map_zoom"), 13
         )
-        from collective.civicreports.categories import get_category
+        from collective.civicreports.categories.registry import get_category
 
         self.assertIsNone(get_category("nuova"))

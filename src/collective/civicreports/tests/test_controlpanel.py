@@ -1,7 +1,7 @@
 """The categories and settings control panels, through the browser."""
 
-from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import all_categories
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.testing import FUNCTIONAL_TESTING
 from collective.civicreports.tests.base import admin_browser
 from plone import api

@@ -1,9 +1,9 @@
 """The daily job: reminders of overdue reports and erasure of personal data."""
 
-from collective.civicreports import daily
-from collective.civicreports import engagement
-from collective.civicreports.moderation import original_text
-from collective.civicreports.moderation import redact
+from collective.civicreports.jobs import daily
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports.moderation import original_text
+from collective.civicreports.reports.moderation import redact
 from collective.civicreports.testing import INTEGRATION_TESTING
 from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import login_as
@@ -157,7 +157,7 @@ class RetentionTest(unittest.TestCase):
         self.assertEqual(self.report.modified(), modified)
 
     def test_messages_are_erased_too(self):
-        from collective.civicreports import messages
+        from collective.civicreports.reports import messages
 
         login_as(self.portal, "admin")
         messages.ask(self.report, f"Lei è {PERSONAL['fullname']}?")
@@ -174,9 +174,9 @@ class RetentionTest(unittest.TestCase):
         self.assertIsNone(self.report.answers)
 
     def test_follow_requests_and_accepted_findings_too(self):
-        from collective.civicreports.moderation import accept_findings
-        from collective.civicreports.moderation import accepted_findings
-        from collective.civicreports.moderation import findings
+        from collective.civicreports.reports.moderation import accept_findings
+        from collective.civicreports.reports.moderation import accepted_findings
+        from collective.civicreports.reports.moderation import findings
 
         self.assertTrue(engagement.ask_to_follow(self.report, "curioso@example.org"))
         self.report.description = "Chiamate il 347 000 1122."

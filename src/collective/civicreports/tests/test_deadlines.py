@@ -1,16 +1,16 @@
 """The service-level deadlines, against dates worked out by hand on the
 calendar (2026: 1 January is a Thursday; Easter is 5 April)."""
 
-from collective.civicreports.deadlines import add_days
-from collective.civicreports.deadlines import add_working_hours
-from collective.civicreports.deadlines import answer_deadline
-from collective.civicreports.deadlines import assignment_deadline
-from collective.civicreports.deadlines import easter_sunday
-from collective.civicreports.deadlines import is_working_day
-from collective.civicreports.deadlines import italian_holidays
-from collective.civicreports.deadlines import parse_holidays
-from collective.civicreports.deadlines import Policy
-from collective.civicreports.deadlines import sla_status
+from collective.civicreports.sla.deadlines import add_days
+from collective.civicreports.sla.deadlines import add_working_hours
+from collective.civicreports.sla.deadlines import answer_deadline
+from collective.civicreports.sla.deadlines import assignment_deadline
+from collective.civicreports.sla.deadlines import easter_sunday
+from collective.civicreports.sla.deadlines import is_working_day
+from collective.civicreports.sla.deadlines import italian_holidays
+from collective.civicreports.sla.deadlines import parse_holidays
+from collective.civicreports.sla.deadlines import Policy
+from collective.civicreports.sla.deadlines import sla_status
 from datetime import date
 from datetime import datetime
 from datetime import timedelta

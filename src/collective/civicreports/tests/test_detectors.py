@@ -1,12 +1,12 @@
 """Detection and redaction of personal data; pure Python, no Plone layer."""
 
-from collective.civicreports.detectors import find_personal_data
-from collective.civicreports.detectors import KINDS
-from collective.civicreports.detectors import Match
-from collective.civicreports.detectors import OMISSIS
-from collective.civicreports.detectors import redact
-from collective.civicreports.detectors import redact_all
-from collective.civicreports.validators import fiscal_code_check_char
+from collective.civicreports.privacy.detectors import find_personal_data
+from collective.civicreports.privacy.detectors import KINDS
+from collective.civicreports.privacy.detectors import Match
+from collective.civicreports.privacy.detectors import OMISSIS
+from collective.civicreports.privacy.detectors import redact
+from collective.civicreports.privacy.detectors import redact_all
+from collective.civicreports.privacy.validators import fiscal_code_check_char
 
 import unittest
 

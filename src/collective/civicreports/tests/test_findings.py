@@ -2,7 +2,7 @@
 detector, nobody has looked at: the moderation page, plone.restapi's
 ``@workflow``, Plone's state menu and a script all ask the same rule."""
 
-from collective.civicreports import moderation
+from collective.civicreports.reports import moderation
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL

@@ -1,4 +1,4 @@
-from collective.civicreports import geocells
+from collective.civicreports.geo import cells as geocells
 
 import unittest
 

@@ -1,6 +1,6 @@
 """``GET @reports-geojson``: the public reports on a map, over real HTTP."""
 
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import new_request
@@ -237,7 +237,7 @@ class ReadyFeaturesTest(GeoJSONCase):
         self.assertEqual(self.feature(report.tracking_number)["title"], title)
 
     def test_moderated_title(self):
-        from collective.civicreports.moderation import redact
+        from collective.civicreports.reports.moderation import redact
 
         report = self.report()
         new_request()

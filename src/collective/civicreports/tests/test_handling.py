@@ -1,8 +1,8 @@
 """From the moderation queue to closing, through the staff's screens only:
 assignment, the office dashboard, messages with the citizen, the answer."""
 
-from collective.civicreports.engagement import private_url
-from collective.civicreports.messages import messages
+from collective.civicreports.reports.engagement import private_url
+from collective.civicreports.reports.messages import messages
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL

@@ -10,16 +10,16 @@ deep, the text-index query language, formulas, and parameters given twice.
 """
 
 from collections import Counter
-from collective.civicreports import pending
-from collective.civicreports.categories import get_category
-from collective.civicreports.engagement import private_url
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.text import printable
+from collective.civicreports.reports import pending
+from collective.civicreports.reports.engagement import private_url
+from collective.civicreports.reports.tracking import get_counter
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import OPEN311_REQUEST
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import report_in
-from collective.civicreports.tracking import get_counter
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings

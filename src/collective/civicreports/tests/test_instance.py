@@ -1,11 +1,11 @@
 """Against a real instance as ``make start`` runs it: the demo accounts, the
 whole path of a report with its mails, and concurrent submissions."""
 
-from collective.civicreports.mailsink import decoded_subject
 from collective.civicreports.testing import REAL_INSTANCE
 from collective.civicreports.tests.base import count_in_log
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import subject
 from collective.civicreports.tests.base import submit_concurrently
 
 import collections
@@ -33,7 +33,7 @@ class InstanceTest(unittest.TestCase):
         asynchronous."""
         deadline = time.monotonic() + timeout
         while True:
-            messages = [m for m in self.sink.messages() if marker in decoded_subject(m)]
+            messages = [m for m in self.sink.messages() if marker in subject(m)]
             if len(messages) >= count or time.monotonic() > deadline:
                 return messages
             time.sleep(0.2)
@@ -86,7 +86,7 @@ class InstanceTest(unittest.TestCase):
         messages = self.wait_for_mails(number, 7)
         by_recipient = collections.defaultdict(list)
         for message in messages:
-            by_recipient[message["X-Envelope-To"]].append(decoded_subject(message))
+            by_recipient[message["X-Envelope-To"]].append(subject(message))
         self.assertEqual(len(by_recipient[PERSONAL["email"]]), 4, by_recipient)
         self.assertEqual(len(by_recipient["strade@comune.example.it"]), 2, by_recipient)
         self.assertEqual(len(by_recipient["urp@comune.example.it"]), 1, by_recipient)

@@ -1,7 +1,7 @@
 """The moderation queue and the moderation of a report, over real HTTP."""
 
-from collective.civicreports.moderation import is_published
-from collective.civicreports.moderation import original_text
+from collective.civicreports.reports.moderation import is_published
+from collective.civicreports.reports.moderation import original_text
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL
@@ -163,7 +163,7 @@ class ModerationTest(unittest.TestCase):
 
 class DuplicateTest(ModerationTest):
     def test_mark_as_duplicate(self):
-        from collective.civicreports.engagement import follower_emails
+        from collective.civicreports.reports.engagement import follower_emails
 
         self.post(
             self.second.absolute_url() + "/@@moderate", **{"form.buttons.approve": "1"}

@@ -1,12 +1,12 @@
 """The Open311 GeoReport v2 server, ``<site>/open311/v2/``, over real HTTP,
 as an Open311 client uses it."""
 
-from collective.civicreports.categories import get_category
-from collective.civicreports.moderation import photos
-from collective.civicreports.moderation import set_photo_published
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.open311.keys import create_key
 from collective.civicreports.open311.keys import key_records
 from collective.civicreports.open311.keys import revoke_key
+from collective.civicreports.reports.moderation import photos
+from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PATHS

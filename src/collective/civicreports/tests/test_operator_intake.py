@@ -47,7 +47,7 @@ class OperatorAddFormTest(unittest.TestCase):
         self.assertIn("ReportOffice", report.get_local_roles_for_userid("office-roads"))
 
     def test_received_date_sets_the_deadlines(self):
-        from collective.civicreports.sla import report_sla
+        from collective.civicreports.sla.levels import report_sla
         from collective.civicreports.tests.base import login_as
         from collective.civicreports.tests.base import submit
         from datetime import datetime

@@ -141,7 +141,7 @@ class PermissionMatrixTest(unittest.TestCase):
         self.assertFalse(self.check("waste", "View", self.reports["submitted"]))
 
     def test_photos_wait_for_the_moderator(self):
-        from collective.civicreports.moderation import set_photo_published
+        from collective.civicreports.reports.moderation import set_photo_published
 
         submitted = self.reports["submitted"]["photo-1.jpg"]
         self.assertFalse(self.check("anonymous", "View", submitted))

@@ -1,7 +1,7 @@
 """Reporter data reaches only the moderators, the assigned office, Managers
 and the reporter, on every route: pages, REST, search, catalog, history."""
 
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import create_other_citizen
 from collective.civicreports.tests.base import payload
@@ -215,7 +215,7 @@ class PrivacyTest(unittest.TestCase):
             metadata = catalog.getMetadataForRID(brain.getRID())
             self.assertClean(repr(metadata), f"metadata of {brain.getPath()}")
         # Nor the map's index, which keeps features of its own.
-        from collective.civicreports.mapfeatures import records
+        from collective.civicreports.geo.mapindex import records
 
         features = list(records(catalog))
         self.assertEqual(len(features), 2)
@@ -248,7 +248,7 @@ class PrivacyTest(unittest.TestCase):
     def test_private_page_shows_no_personal_data(self):
         # The reporter's private link shows the report, never their data:
         # a forwarded link must not expose them.
-        from collective.civicreports.engagement import private_url
+        from collective.civicreports.reports.engagement import private_url
 
         transaction.begin()
         for url in self.urls:

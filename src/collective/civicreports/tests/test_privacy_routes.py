@@ -11,9 +11,9 @@ may answer 500.
 """
 
 from collections import Counter
-from collective.civicreports import messages
-from collective.civicreports import moderation
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.reports import messages
+from collective.civicreports.reports import moderation
 from collective.civicreports.security.ratelimit import reset as reset_rate_limits
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import create_other_citizen

@@ -1,10 +1,10 @@
 """The public archive, a report's page, the reporter's private page, follow
 and support, the feed and "my reports", over real HTTP."""
 
-from collective.civicreports.engagement import follower_emails
-from collective.civicreports.engagement import private_url
-from collective.civicreports.engagement import support_count
-from collective.civicreports.moderation import set_photo_published
+from collective.civicreports.reports.engagement import follower_emails
+from collective.civicreports.reports.engagement import private_url
+from collective.civicreports.reports.engagement import support_count
+from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import login_as

@@ -2,12 +2,12 @@
 every way in (the form, REST, Open311) asks and checks them, and who reads
 the answers."""
 
-from collective.civicreports.categories import get_category
-from collective.civicreports.questions import check_lines
-from collective.civicreports.questions import parse_line
-from collective.civicreports.questions import Question
-from collective.civicreports.questions import QuestionSyntaxError
-from collective.civicreports.questions import validate_answers
+from collective.civicreports.categories.questions import check_lines
+from collective.civicreports.categories.questions import parse_line
+from collective.civicreports.categories.questions import Question
+from collective.civicreports.categories.questions import QuestionSyntaxError
+from collective.civicreports.categories.questions import validate_answers
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.testing import FUNCTIONAL_TESTING
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import admin_browser

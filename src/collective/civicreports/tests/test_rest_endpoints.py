@@ -1,8 +1,8 @@
 """``@reports`` (GET), ``@report-categories``, ``@report-stats`` and the
 JSON of a report, over real HTTP."""
 
-from collective.civicreports import engagement
-from collective.civicreports import moderation
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports import moderation
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import image_data
 from collective.civicreports.tests.base import login_as

@@ -193,7 +193,7 @@ BAD_INPUT = [
 class BadInputTest(RestCase):
     def setUp(self):
         super().setUp()
-        from collective.civicreports.categories import category_records
+        from collective.civicreports.categories.registry import category_records
         from types import SimpleNamespace
 
         category_records()["inactive"] = SimpleNamespace(

@@ -140,7 +140,7 @@ class TestUninstall(unittest.TestCase):
 
     def test_tracking_counter_kept(self):
         # Numbers must never be reused, not even after a reinstall.
-        from collective.civicreports.tracking import get_counter
+        from collective.civicreports.reports.tracking import get_counter
 
         self.assertIsNotNone(get_counter(self.portal))
 
@@ -149,8 +149,8 @@ class TestUpgrade(unittest.TestCase):
     layer = INTEGRATION_TESTING
 
     def test_upgrade_to_1001(self):
-        from collective.civicreports.mapfeatures import HEAD
-        from collective.civicreports.mapfeatures import records
+        from collective.civicreports.geo.mapindex import HEAD
+        from collective.civicreports.geo.mapindex import records
         from collective.civicreports.tests.base import login_as
         from collective.civicreports.tests.base import report_in
         from collective.civicreports.upgrades.v1001 import upgrade
@@ -169,8 +169,8 @@ class TestUpgrade(unittest.TestCase):
         self.assertIn(public.tracking_number, found[0])
 
     def test_upgrade_to_1002(self):
-        from collective.civicreports.categories import get_category
-        from collective.civicreports.categories import PREFIX
+        from collective.civicreports.categories.registry import get_category
+        from collective.civicreports.categories.registry import PREFIX
         from collective.civicreports.upgrades.v1002 import upgrade
         from plone.registry.interfaces import IRegistry
         from zope.component import getUtility

@@ -1,11 +1,11 @@
 """Every mail, end to end: HTTP requests to a running Zope, real SMTP to a
 local aiosmtpd server, messages read back from its Maildir."""
 
-from collective.civicreports.mailsink import decoded_subject
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import subject
 
 import requests
 import time
@@ -47,16 +47,14 @@ class SmtpTest(unittest.TestCase):
         response = self.call("POST", self.folder_url + "/@reports", json=payload())
         url, number = response.json()["@id"], response.json()["tracking_number"]
         mails = self.mails(3)
-        self.assertEqual(
-            decoded_subject(mails[PERSONAL["email"]]), f"Report {number} received"
-        )
+        self.assertEqual(subject(mails[PERSONAL["email"]]), f"Report {number} received")
         self.assertIn(number, body(mails[PERSONAL["email"]]))
         self.assertEqual(
-            decoded_subject(mails["strade@comune.example.it"]),
+            subject(mails["strade@comune.example.it"]),
             f"New report {number}: Dissesto stradale",
         )
         self.assertEqual(
-            decoded_subject(mails["urp@comune.example.it"]),
+            subject(mails["urp@comune.example.it"]),
             f"Report {number} waits for moderation",
         )
         self.assertEqual(
@@ -67,9 +65,7 @@ class SmtpTest(unittest.TestCase):
         moderator = ("moderator", "moderator")
         self.call("POST", url + "/@workflow/approve", moderator, {})
         mail = self.mails(1)[PERSONAL["email"]]
-        self.assertEqual(
-            decoded_subject(mail), f"Your report {number} has been published"
-        )
+        self.assertEqual(subject(mail), f"Your report {number} has been published")
         self.assertIn(url, body(mail))
 
         self.call("POST", url + "/@workflow/assign", moderator, {"comment": "Urgente"})
@@ -80,7 +76,7 @@ class SmtpTest(unittest.TestCase):
         self.call("PATCH", url, ("roads", "roads"), {"answer": "Riparata."})
         self.call("POST", url + "/@workflow/close", ("roads", "roads"), {})
         mail = self.mails(1)[PERSONAL["email"]]
-        self.assertEqual(decoded_subject(mail), f"Your report {number} has been closed")
+        self.assertEqual(subject(mail), f"Your report {number} has been closed")
         self.assertIn("Riparata.", body(mail))
 
     def test_rejection_mail(self):
@@ -95,5 +91,5 @@ class SmtpTest(unittest.TestCase):
             {"comment": "Doppione."},
         )
         mail = self.mails(1)[PERSONAL["email"]]
-        self.assertIn("has not been accepted", decoded_subject(mail))
+        self.assertIn("has not been accepted", subject(mail))
         self.assertIn("Doppione.", body(mail))

@@ -1,10 +1,10 @@
 """Statistics of a report folder and its CSV/XLSX export: the figures, the
 page and the downloads over HTTP, and who gets the reporter's data."""
 
-from collective.civicreports import export
-from collective.civicreports import stats
 from collective.civicreports.browser.statistics import bar_chart
 from collective.civicreports.browser.statistics import column_chart
+from collective.civicreports.sla import export
+from collective.civicreports.sla import stats
 from collective.civicreports.testing import INTEGRATION_TESTING
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as

@@ -1,6 +1,6 @@
 """Tracking numbers: format, sequence, and no duplicate under threads."""
 
-from collective.civicreports import tracking
+from collective.civicreports.reports import tracking
 from collective.civicreports.testing import FUNCTIONAL_TESTING
 from concurrent.futures import ThreadPoolExecutor
 from plone.testing.zope import zopeApp

@@ -1,7 +1,7 @@
-from collective.civicreports import geo
-from collective.civicreports.validators import fiscal_code_check_char
-from collective.civicreports.validators import is_valid_email
-from collective.civicreports.validators import is_valid_fiscal_code
+from collective.civicreports.geo import territory
+from collective.civicreports.privacy.validators import fiscal_code_check_char
+from collective.civicreports.privacy.validators import is_valid_email
+from collective.civicreports.privacy.validators import is_valid_fiscal_code
 
 import json
 import unittest
@@ -67,24 +67,24 @@ HOLED = {
 
 class TerritoryTest(unittest.TestCase):
     def test_polygon(self):
-        self.assertTrue(geo.contains(SQUARE, 39.5, 9.5))
-        self.assertFalse(geo.contains(SQUARE, 40.5, 9.5))
-        self.assertFalse(geo.contains(SQUARE, 39.5, 8.9))
+        self.assertTrue(territory.contains(SQUARE, 39.5, 9.5))
+        self.assertFalse(territory.contains(SQUARE, 40.5, 9.5))
+        self.assertFalse(territory.contains(SQUARE, 39.5, 8.9))
 
     def test_hole(self):
-        self.assertFalse(geo.contains(HOLED, 39.5, 9.5))
-        self.assertTrue(geo.contains(HOLED, 39.2, 9.2))
+        self.assertFalse(territory.contains(HOLED, 39.5, 9.5))
+        self.assertTrue(territory.contains(HOLED, 39.2, 9.2))
 
     def test_text_feature_and_multipolygon(self):
         feature = json.dumps({"type": "Feature", "geometry": SQUARE, "properties": {}})
-        self.assertTrue(geo.contains(feature, 39.5, 9.5))
+        self.assertTrue(territory.contains(feature, 39.5, 9.5))
         multi = {
             "type": "MultiPolygon",
             "coordinates": [SQUARE["coordinates"], [[[0, 0], [1, 0], [1, 1], [0, 0]]]],
         }
-        self.assertTrue(geo.contains(multi, 0.2, 0.5))
-        self.assertFalse(geo.contains(multi, 5, 5))
+        self.assertTrue(territory.contains(multi, 0.2, 0.5))
+        self.assertFalse(territory.contains(multi, 5, 5))
 
     def test_not_a_polygon(self):
         with self.assertRaises(ValueError):
-            geo.polygons({"type": "Point", "coordinates": [9, 39]})
+            territory.polygons({"type": "Point", "coordinates": [9, 39]})

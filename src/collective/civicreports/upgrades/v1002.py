@@ -1,7 +1,7 @@
 """1001 → 1002: the extra questions of the categories."""
 
-from collective.civicreports.categories import category_records
-from collective.civicreports.categories import PREFIX
+from collective.civicreports.categories.registry import category_records
+from collective.civicreports.categories.registry import PREFIX
 from collective.civicreports.interfaces import ICategory
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility

@@ -2,9 +2,9 @@
 categories a citizen may choose, and their extra questions, as the report
 form does."""
 
-from collective.civicreports.categories import active_categories
-from collective.civicreports.questions import as_dict
-from collective.civicreports.questions import category_questions
+from collective.civicreports.categories.questions import as_dict
+from collective.civicreports.categories.questions import category_questions
+from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone.restapi.services import Service
 from zope.i18n import translate

@@ -3,20 +3,20 @@ for maps. Built from catalog metadata only, so that it stays fast with many
 thousands of reports, and cacheable with an ETag and Last-Modified."""
 
 from collections import OrderedDict
-from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import CATEGORY_ID_RE
-from collective.civicreports.categories import get_category
-from collective.civicreports.geocells import cells_covering
-from collective.civicreports.mapfeatures import CATEGORY
-from collective.civicreports.mapfeatures import feature_text
-from collective.civicreports.mapfeatures import LATITUDE
-from collective.civicreports.mapfeatures import LONGITUDE
-from collective.civicreports.mapfeatures import MODIFIED
-from collective.civicreports.mapfeatures import PATH
-from collective.civicreports.mapfeatures import records
-from collective.civicreports.mapfeatures import STATE
-from collective.civicreports.queries import PUBLIC_STATES
-from collective.civicreports.timeline import state_title
+from collective.civicreports.categories.registry import all_categories
+from collective.civicreports.categories.registry import CATEGORY_ID_RE
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.geo.cells import cells_covering
+from collective.civicreports.geo.mapindex import CATEGORY
+from collective.civicreports.geo.mapindex import feature_text
+from collective.civicreports.geo.mapindex import LATITUDE
+from collective.civicreports.geo.mapindex import LONGITUDE
+from collective.civicreports.geo.mapindex import MODIFIED
+from collective.civicreports.geo.mapindex import PATH
+from collective.civicreports.geo.mapindex import records
+from collective.civicreports.geo.mapindex import STATE
+from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.reports.timeline import state_title
 from DateTime import DateTime
 from email.utils import formatdate
 from email.utils import parsedate_to_datetime

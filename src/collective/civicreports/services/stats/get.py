@@ -6,9 +6,9 @@ The computation is the page's (``stats.compute`` over
 the filters are stricter: a bad value is refused rather than ignored, so
 that a client never takes the figures of all reports for filtered ones."""
 
-from collective.civicreports.categories import CATEGORY_ID_RE
-from collective.civicreports.stats import compute
-from collective.civicreports.stats import filter_reports
+from collective.civicreports.categories.registry import CATEGORY_ID_RE
+from collective.civicreports.sla.stats import compute
+from collective.civicreports.sla.stats import filter_reports
 from datetime import date
 from plone.restapi.services import Service
 

@@ -8,9 +8,9 @@ Publishing the photos stays with the moderation page.
 """
 
 from collective.civicreports import _
-from collective.civicreports import moderation
 from collective.civicreports.inputs.edge import json_document
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.reports import moderation
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from zope.i18n import translate
 

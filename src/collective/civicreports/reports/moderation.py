@@ -12,7 +12,7 @@ moderation page, plone.restapi's ``@workflow``, the state menu, scripts.
 """
 
 from collective.civicreports import _
-from collective.civicreports.detectors import find_personal_data
+from collective.civicreports.privacy.detectors import find_personal_data
 from datetime import datetime
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
@@ -231,7 +231,7 @@ def mark_duplicate(report, original):
     """Close a report that repeats ``original``: it stays with the staff and
     its reporter (never public), links to the original, and its reporter
     follows the original from now on."""
-    from collective.civicreports import engagement
+    from collective.civicreports.reports import engagement
 
     language = api.portal.get_registry_record("plone.default_language", default="en")
     report.confidential = True

@@ -6,10 +6,10 @@ by the administrators who write the rules.
 """
 
 from collective.civicreports import _
-from collective.civicreports import engagement
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.interfaces import IReport
-from collective.civicreports.timeline import state_title
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports.timeline import state_title
 from plone import api
 from plone.stringinterp.adapters import BaseSubstitution
 from Products.CMFCore.utils import getToolByName

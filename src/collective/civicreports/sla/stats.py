@@ -7,8 +7,8 @@ deadlines shown on each report always agree.
 """
 
 from collections import Counter
-from collective.civicreports.queries import _date_range
-from collective.civicreports.sla import report_sla
+from collective.civicreports.reports.queries import _date_range
+from collective.civicreports.sla.levels import report_sla
 from datetime import datetime
 from plone import api
 

@@ -11,16 +11,16 @@ harm: a report is reminded at most once per calendar day and erased once.
 
 from collective.civicreports import _
 from collective.civicreports.behaviors.reporter import FIELDS
-from collective.civicreports.engagement import FOLLOW_REQUESTS
-from collective.civicreports.engagement import FOLLOWERS
-from collective.civicreports.engagement import MESSAGES
-from collective.civicreports.engagement import SUPPORTERS
-from collective.civicreports.moderation import ACCEPTED
-from collective.civicreports.moderation import ORIGINAL
-from collective.civicreports.settings import setting
-from collective.civicreports.sla import report_sla
-from collective.civicreports.substitutions import group_emails
-from collective.civicreports.substitutions import office_id
+from collective.civicreports.mail.substitutions import group_emails
+from collective.civicreports.mail.substitutions import office_id
+from collective.civicreports.reports.engagement import FOLLOW_REQUESTS
+from collective.civicreports.reports.engagement import FOLLOWERS
+from collective.civicreports.reports.engagement import MESSAGES
+from collective.civicreports.reports.engagement import SUPPORTERS
+from collective.civicreports.reports.moderation import ACCEPTED
+from collective.civicreports.reports.moderation import ORIGINAL
+from collective.civicreports.reports.settings import setting
+from collective.civicreports.sla.levels import report_sla
 from datetime import datetime
 from plone import api
 from Products.CMFCore.utils import getToolByName

@@ -7,12 +7,12 @@ permission, which the field serializers of plone.restapi honour. Children
 need nothing either: ``items`` comes from a catalog search, which leaves
 out the photos and attachments the user may not view."""
 
-from collective.civicreports import engagement
 from collective.civicreports.interfaces import ICivicReportsLayer
 from collective.civicreports.interfaces import IReport
-from collective.civicreports.moderation import is_published
-from collective.civicreports.moderation import photos
-from collective.civicreports.timeline import timeline
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports.moderation import is_published
+from collective.civicreports.reports.moderation import photos
+from collective.civicreports.reports.timeline import timeline
 from plone import api
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.converters import json_compatible

@@ -1,13 +1,14 @@
 """A local SMTP server that keeps every message as a file in a Maildir.
 
-Used by ``make start`` (mail lands in ``var/mail/``) and by the tests that
-go through real SMTP. Listens on 127.0.0.1 only.
+A tool of development, not of the add-on: ``make start`` runs it (mail
+lands in ``var/mail/``) and the tests that go through real SMTP start it
+(``testing.py``). Listens on 127.0.0.1 only.
+
+Usage: python scripts/mailsink.py [--port 8025] [--maildir var/mail]
 """
 
 from aiosmtpd.controller import Controller
 from email import message_from_bytes
-from email.header import decode_header
-from email.header import make_header
 
 import argparse
 import mailbox
@@ -70,10 +71,6 @@ class MailSink:
         return sorted(items, key=lambda m: m.get_date())
 
 
-def decoded_subject(message):
-    return str(make_header(decode_header(message.get("Subject", ""))))
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -91,3 +88,7 @@ def main(argv=None):
         pass
     finally:
         sink.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,9 @@
 """Service levels of the reports, from the settings: see ``deadlines``."""
 
-from collective.civicreports.deadlines import parse_holidays
-from collective.civicreports.deadlines import Policy
-from collective.civicreports.deadlines import sla_status
-from collective.civicreports.settings import setting
+from collective.civicreports.reports.settings import setting
+from collective.civicreports.sla.deadlines import parse_holidays
+from collective.civicreports.sla.deadlines import Policy
+from collective.civicreports.sla.deadlines import sla_status
 from datetime import datetime
 
 

@@ -4,10 +4,10 @@ moderators' sight, until the link in the mail is followed."""
 
 from BTrees.OOBTree import OOBTree
 from collective.civicreports import _
-from collective.civicreports.engagement import new_token
-from collective.civicreports.photos import Photo
-from collective.civicreports.submission import Attachment
-from collective.civicreports.submission import Submission
+from collective.civicreports.privacy.photos import Photo
+from collective.civicreports.reports.engagement import new_token
+from collective.civicreports.reports.submission import Attachment
+from collective.civicreports.reports.submission import Submission
 from dataclasses import asdict
 from plone import api
 from zope.annotation.interfaces import IAnnotations

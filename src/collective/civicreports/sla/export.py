@@ -15,11 +15,11 @@ may read them: see ``personal_allowed`` and ``rows``.
 
 from AccessControl import getSecurityManager
 from collective.civicreports.behaviors.reporter import FIELDS as PERSONAL_FIELDS
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.text import printable
-from collective.civicreports.stats import first_time
-from collective.civicreports.stats import state_of
-from collective.civicreports.timeline import state_title
+from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.sla.stats import first_time
+from collective.civicreports.sla.stats import state_of
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from openpyxl import Workbook

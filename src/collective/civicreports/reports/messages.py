@@ -3,9 +3,9 @@ question of the staff, the citizen's answer. Kept on the report, seen by the
 staff in charge and the reporter only, and each one mailed to the other side."""
 
 from collective.civicreports import _
-from collective.civicreports.engagement import private_url
-from collective.civicreports.substitutions import group_emails
-from collective.civicreports.substitutions import office_id
+from collective.civicreports.mail.substitutions import group_emails
+from collective.civicreports.mail.substitutions import office_id
+from collective.civicreports.reports.engagement import private_url
 from datetime import datetime
 from persistent.list import PersistentList
 from plone import api

@@ -19,9 +19,9 @@ the index is rebuilt, cleared and reindexed like any other.
 """
 
 from BTrees.IOBTree import IOBTree
-from collective.civicreports.dates import iso
-from collective.civicreports.geocells import cells_of
-from collective.civicreports.queries import PUBLIC_STATES
+from collective.civicreports.geo.cells import cells_of
+from collective.civicreports.reports.dates import iso
+from collective.civicreports.reports.queries import PUBLIC_STATES
 from plone import api
 from Products.PluginIndexes.KeywordIndex.KeywordIndex import KeywordIndex
 from types import SimpleNamespace

@@ -14,3 +14,9 @@ def setting(name):
     if value is None:
         return ICivicReportsSettings[name].default
     return value
+
+
+def site_language():
+    """The site's language: mails to the staff and texts kept on reports
+    (the history, the answers of duplicates) are in it."""
+    return api.portal.get_registry_record("plone.default_language", default="en")

@@ -5,24 +5,24 @@ rules, and the messages, are the same everywhere.
 """
 
 from collective.civicreports import _
-from collective.civicreports import engagement
-from collective.civicreports import geo
-from collective.civicreports import tracking
-from collective.civicreports.categories import get_category
+from collective.civicreports.categories.questions import category_questions
+from collective.civicreports.categories.questions import validate_answers
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.geo import territory
 from collective.civicreports.inputs.numbers import parse_float
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.inputs.text import one_line
-from collective.civicreports.moderation import set_photo_published
-from collective.civicreports.photos import PhotoError
-from collective.civicreports.photos import PixelBudget
-from collective.civicreports.photos import process_photo
-from collective.civicreports.questions import category_questions
-from collective.civicreports.questions import validate_answers
+from collective.civicreports.privacy.photos import PhotoError
+from collective.civicreports.privacy.photos import PixelBudget
+from collective.civicreports.privacy.photos import process_photo
+from collective.civicreports.privacy.validators import is_valid_email
+from collective.civicreports.privacy.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import normalize_fiscal_code
+from collective.civicreports.reports import engagement
+from collective.civicreports.reports import tracking
+from collective.civicreports.reports.moderation import set_photo_published
+from collective.civicreports.reports.settings import setting
 from collective.civicreports.security import ratelimit
-from collective.civicreports.settings import setting
-from collective.civicreports.validators import is_valid_email
-from collective.civicreports.validators import is_valid_fiscal_code
-from collective.civicreports.validators import normalize_fiscal_code
 from dataclasses import dataclass
 from dataclasses import field
 from plone import api
@@ -330,12 +330,10 @@ def _channels():
 
 
 def _in_territory(lat, lon):
-    territory = api.portal.get_registry_record(
-        "collective.civicreports.territory", default=""
-    )
-    if not territory or not territory.strip():
+    boundary = setting("territory") or ""
+    if not boundary.strip():
         return True
-    return geo.contains(territory, lat, lon)
+    return territory.contains(boundary, lat, lon)
 
 
 def _add(container, obj):

@@ -15,7 +15,7 @@ boundary and has bounded repetitions, so the scan stays linear on long texts.
 """
 
 from collections.abc import Iterable
-from collective.civicreports.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_fiscal_code
 from dataclasses import dataclass
 
 import bisect

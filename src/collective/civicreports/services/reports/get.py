@@ -5,13 +5,13 @@ Built from catalog metadata (and the categories in the registry), never
 from the report objects: the list stays fast with many reports, and the
 personal data, which is not in the metadata, cannot slip into it."""
 
-from collective.civicreports.categories import all_categories
-from collective.civicreports.categories import CATEGORY_ID_RE
-from collective.civicreports.categories import get_category
-from collective.civicreports.categories import KINDS
-from collective.civicreports.queries import public_query
-from collective.civicreports.queries import PUBLIC_STATES
-from collective.civicreports.timeline import state_title
+from collective.civicreports.categories.registry import all_categories
+from collective.civicreports.categories.registry import CATEGORY_ID_RE
+from collective.civicreports.categories.registry import get_category
+from collective.civicreports.categories.registry import KINDS
+from collective.civicreports.reports.queries import public_query
+from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.reports.timeline import state_title
 from DateTime import DateTime
 from plone import api
 from plone.restapi.batching import HypermediaBatch

@@ -1,0 +1,1 @@
+"""The report categories, kept in the registry, and their extra questions."""

@@ -1,0 +1,1 @@
+"""The demo site: offices, accounts, report folder and sample reports."""

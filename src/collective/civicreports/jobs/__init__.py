@@ -1,0 +1,1 @@
+"""The daily job, ``civicreports-daily``."""

@@ -1,0 +1,1 @@
+"""How plone.restapi serialises a report."""

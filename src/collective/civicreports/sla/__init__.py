@@ -1,0 +1,2 @@
+"""Service levels: the deadlines, the reminders of overdue reports, the
+statistics and the spreadsheet export."""
