@@ -45,6 +45,13 @@ setup(
         "collective.geolocationbehavior",
         "Pillow",
         "openpyxl",
+        # Public holidays for office-day deadlines (sla/deadlines.py).
+        "holidays",
+        # Fiscal codes and IBANs (privacy/validators.py, privacy/detectors.py).
+        "python-stdnum",
+        # Phone numbers in reporter data and in free text.
+        "phonenumbers",
+        "python-dateutil",
     ],
     extras_require={
         "test": [

@@ -6,6 +6,8 @@ from zope import schema
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
+import holidays as holiday_calendar
+
 
 class ICivicReportsLayer(IDefaultBrowserLayer):
     """Browser layer, active once the add-on is installed."""
@@ -236,10 +238,20 @@ class ICivicReportsSettings(Interface):
         required=False,
         default=False,
     )
+    holiday_province = schema.Choice(
+        title=_("Province of the patron saint's day"),
+        description=_(
+            "The patron saint's day of this province (its code, as CA for "
+            "Cagliari) is a holiday too, besides the Italian public holidays."
+        ),
+        values=sorted(holiday_calendar.Italy.subdivisions),
+        required=False,
+    )
     holidays = schema.Text(
         title=_("Holidays"),
         description=_(
-            "One date per line, as 2026-12-07 (the patron saint's day, closures)."
+            "One date per line, as 2026-12-24: the closures of the offices, "
+            "or a patron saint's day the province above does not have."
         ),
         required=False,
         default="",

@@ -1,4 +1,5 @@
 from collective.civicreports.reports import tracking
+from collective.civicreports.reports.settings import site_language
 from collective.civicreports.security import ratelimit
 from plone import api
 from plone.base.interfaces import INonInstallable
@@ -57,8 +58,7 @@ def post_install(context):
     site = api.portal.get()
     tracking.install_counter(site)
     ratelimit.install_counters(site)
-    language = api.portal.get_registry_record("plone.default_language", default="en")
-    translate_rules(language)
+    translate_rules(site_language())
 
 
 def uninstall(context):

@@ -2,8 +2,11 @@
 the reporter (see ``rolemap.xml``)."""
 
 from collective.civicreports import _
+from collective.civicreports.permissions import MODIFY_REPORTER_DATA_ID
+from collective.civicreports.permissions import VIEW_REPORTER_DATA_ID
 from collective.civicreports.privacy.validators import is_valid_email
 from collective.civicreports.privacy.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_phone
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
@@ -12,8 +15,6 @@ from zope.interface import Invalid
 from zope.interface import provider
 
 
-VIEW = "collective.civicreports.ViewReporterData"
-MODIFY = "collective.civicreports.ModifyReporterData"
 FIELDS = (
     "reporter_fullname",
     "reporter_email",
@@ -25,6 +26,12 @@ FIELDS = (
 def check_email(value):
     if value and not is_valid_email(value):
         raise Invalid(_("This is not a valid e-mail address."))
+    return True
+
+
+def check_phone(value):
+    if value and not is_valid_phone(value):
+        raise Invalid(_("This is not a valid phone number."))
     return True
 
 
@@ -44,10 +51,12 @@ class IReporter(model.Schema):
     reporter_email = schema.TextLine(
         title=_("E-mail"), required=False, constraint=check_email
     )
-    reporter_phone = schema.TextLine(title=_("Phone"), required=False)
+    reporter_phone = schema.TextLine(
+        title=_("Phone"), required=False, constraint=check_phone
+    )
     reporter_fiscal_code = schema.TextLine(
         title=_("Fiscal code"), required=False, constraint=check_fiscal_code
     )
 
-    directives.read_permission(**dict.fromkeys(FIELDS, VIEW))
-    directives.write_permission(**dict.fromkeys(FIELDS, MODIFY))
+    directives.read_permission(**dict.fromkeys(FIELDS, VIEW_REPORTER_DATA_ID))
+    directives.write_permission(**dict.fromkeys(FIELDS, MODIFY_REPORTER_DATA_ID))

@@ -1,19 +1,19 @@
 """Follow and support a public report; the reporter's private page."""
 
 from collective.civicreports import _
-from collective.civicreports.browser.report import DetailsMixin
+from collective.civicreports.browser.details import DetailsMixin
+from collective.civicreports.browser.forms import say
+from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.privacy.validators import is_valid_email
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports import messages
-from collective.civicreports.reports.settings import setting
 from collective.civicreports.security import ratelimit
 from plone import api
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
-from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import NotFound
 from zope.i18n import translate
 from zope.interface import alsoProvides
@@ -29,7 +29,7 @@ class _Action(BrowserView):
     handles_bad_input = True
 
     def message(self, text, kind="info"):
-        IStatusMessage(self.request).add(text, type=kind)
+        say(self.request, text, kind)
 
     def __call__(self):
         if self.request.method != "POST":
@@ -37,18 +37,10 @@ class _Action(BrowserView):
         CheckAuthenticator(self.request)
         # A write on a GET-free, authenticated form: the token was checked.
         alsoProvides(self.request, IDisableCSRFProtection)
-        decision = ratelimit.hit(
-            "engagement",
-            ratelimit.client_of(self.request),
-            setting("engagement_rate_limit"),
-        )
+        decision = ratelimit.citizen_action(self.request)
         if not decision.allowed:
-            self.message(
-                _("Too many requests from your address. Try again later."), "error"
-            )
-            response = self.request.response
-            response.setStatus(429)
-            response.setHeader("Retry-After", str(decision.retry_after))
+            self.message(ratelimit.TOO_MANY_ACTIONS, "error")
+            ratelimit.refuse(self.request, decision)
             return self.context.restrictedTraverse("@@view")()
         self.act()
         return self.request.response.redirect(self.context.absolute_url())
@@ -82,9 +74,7 @@ class FollowView(_Action):
             engagement.follow(self.context, email)
             self.message(_("You will receive an e-mail at each step of this report."))
             return
-        token = engagement.ask_to_follow(self.context, email)
-        if token is not None:
-            self.send_confirmation(email, token)
+        engagement.request_follow(self.context, email, self.request)
         # The same answer whether or not the address follows already.
         self.message(
             _(
@@ -92,33 +82,6 @@ class FollowView(_Action):
                 "e-mail address."
             )
         )
-
-    def send_confirmation(self, email, token):
-        mapping = {
-            "number": self.context.tracking_number,
-            "title": self.context.title,
-            "link": f"{self.context.absolute_url()}/@@follow?confirm={token}",
-        }
-        subject = translate(
-            _(
-                "mail_follow_subject",
-                default="Follow the report ${number}",
-                mapping=mapping,
-            ),
-            context=self.request,
-        )
-        body = translate(
-            _(
-                "mail_follow_body",
-                default="Someone, hopefully you, asked to receive an e-mail at "
-                'each step of the report "${title}" (${number}).\n\nTo confirm, '
-                "open this link within 7 days:\n\n${link}\n\nIf you did not "
-                "ask for it, ignore this message: you will receive nothing else.",
-                mapping=mapping,
-            ),
-            context=self.request,
-        )
-        api.portal.send_email(recipient=email, subject=subject, body=body)
 
     def confirm(self, token):
         if engagement.confirm_follow(self.context, token):
@@ -155,10 +118,11 @@ class UnfollowView(BrowserView):
         done = engagement.unfollow(self.context, self.request.form.get("t"))
         if done:
             alsoProvides(self.request, IDisableCSRFProtection)
-        IStatusMessage(self.request).add(
+        say(
+            self.request,
             _("You no longer follow this report.")
             if done
-            else _("This link is no longer valid.")
+            else _("This link is no longer valid."),
         )
         return self.request.response.redirect(self.context.absolute_url())
 
@@ -185,3 +149,35 @@ class TrackView(DetailsMixin, BrowserView):
 
     def token(self):
         return self.request.form["t"]
+
+
+class TrackReplyView(BrowserView):
+    """POST ``<report folder>/@@track-reply``: the citizen answers a question
+    from their private page."""
+
+    # A message the edge could not clean is refused with an error message.
+    handles_bad_input = True
+
+    def __call__(self):
+        CheckAuthenticator(self.request)
+        form = self.request.form
+        report = engagement.tracked_report(self.context, form.get("n"), form.get("t"))
+        if report is None:
+            raise NotFound(_("This link is not valid."))
+        back = self.request.response.redirect(engagement.private_url(report))
+        decision = ratelimit.citizen_action(self.request)
+        if not decision.allowed:
+            self.request.response.setHeader("Retry-After", str(decision.retry_after))
+            say(self.request, ratelimit.TOO_MANY_ACTIONS, "error")
+            return back
+        try:
+            if "message" in bad_input(self.request):
+                raise BadInput("message", bad_input(self.request)["message"])
+            text = form_value(form, "message").strip()
+        except BadInput as error:
+            say(self.request, translate(error.message, context=self.request), "error")
+            return back
+        if text:
+            messages.reply(report, text)
+            say(self.request, _("Your answer has been sent to the municipality."))
+        return back

@@ -1,14 +1,15 @@
 """The public archive of a report folder: filters, list, map and feed."""
 
-from collective.civicreports.browser.report import map_settings
+from collective.civicreports.browser.details import Dates
+from collective.civicreports.browser.details import map_settings
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import GIVEN_TWICE
 from collective.civicreports.inputs.text import printable
 from collective.civicreports.reports.queries import public_query
-from collective.civicreports.reports.queries import PUBLIC_STATES
 from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.batching import Batch
@@ -75,7 +76,7 @@ class FilteredReports(BrowserView):
     state_title = staticmethod(state_title)
 
 
-class ReportFolderView(FilteredReports):
+class ReportFolderView(Dates, FilteredReports):
     """Default view of a report folder."""
 
     details_macros = ViewPageTemplateFile("templates/details.pt")
@@ -118,9 +119,6 @@ class ReportFolderView(FilteredReports):
 
     def map_settings(self):
         return map_settings()
-
-    def date(self, value):
-        return api.portal.get_localized_time(value, long_format=False)
 
 
 class ReportsFeed(FilteredReports):

@@ -9,6 +9,11 @@ from zope.i18n import translate
 import transaction
 
 
+def say(request, text, kind="info"):
+    """A status message on the next page."""
+    IStatusMessage(request).add(text, type=kind)
+
+
 class PostedForm(BrowserView):
     """A page with forms: a POST, its CSRF token checked, goes to
     ``handle(form)``, which may answer (a redirect); else the page shows.
@@ -43,6 +48,8 @@ class PostedForm(BrowserView):
 
     def say_bad_input(self, error):
         message = translate(error.message, context=self.request)
-        IStatusMessage(self.request).add(
-            f"{error.field}: {message}" if error.field else message, type="error"
+        say(
+            self.request,
+            f"{error.field}: {message}" if error.field else message,
+            "error",
         )

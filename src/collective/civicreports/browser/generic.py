@@ -4,6 +4,10 @@ contents happens on the add-on's own pages (``security/routes.py`` keeps
 Plone's from everyone below Manager), so these lead there. A Manager
 still gets Plone's own page."""
 
+from collective.civicreports.permissions import may_answer
+from collective.civicreports.permissions import may_moderate
+from collective.civicreports.reports.workflow import HANDLING_STATES
+from collective.civicreports.reports.workflow import MODERATION_STATES
 from collective.civicreports.security.routes import unrestricted
 from plone import api
 from plone.app.content.browser import contents
@@ -14,18 +18,12 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 import os
 
 
-MODERATE = "collective.civicreports: Moderate reports"
-ANSWER = "collective.civicreports: Answer reports"
-
-
 def page_of(report):
     """The add-on's page where the current user changes the report."""
     state = api.content.get_state(report)
-    if state in ("submitted", "approved") and api.user.has_permission(
-        MODERATE, obj=report
-    ):
+    if state in MODERATION_STATES and may_moderate(report):
         return report.absolute_url() + "/@@moderate"
-    if state in ("assigned", "closed") and api.user.has_permission(ANSWER, obj=report):
+    if state in HANDLING_STATES and may_answer(report):
         return report.absolute_url() + "/@@handle"
     return report.absolute_url()
 
@@ -75,7 +73,7 @@ class FolderContentsPage(BrowserView):
             page = PloneContents(self.context, self.request)
             page.__name__ = self.__name__
             return page()
-        if api.user.has_permission(MODERATE, obj=self.context):
+        if may_moderate(self.context):
             return self.request.response.redirect(
                 self.context.absolute_url() + "/@@moderation"
             )

@@ -6,7 +6,12 @@ from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.interfaces import IReport
 from collective.civicreports.reports import moderation
+from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.settings import setting
+from collective.civicreports.reports.workflow import APPROVED
+from collective.civicreports.reports.workflow import MODERATION_STATES
+from collective.civicreports.reports.workflow import PUBLIC_STATES
+from collective.civicreports.reports.workflow import SUBMITTED
 from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
@@ -38,14 +43,14 @@ class ModerationQueueView(BrowserView):
         )
 
     def totals(self):
-        return {state: len(self._brains(state)) for state in ("submitted", "approved")}
+        return {state: len(self._brains(state)) for state in MODERATION_STATES}
 
     def items(self):
         items = []
-        for brain in self._brains("submitted")[: self.LIMIT]:
+        for brain in self._brains(SUBMITTED)[: self.LIMIT]:
             report = brain.getObject()
             category = get_category(report.category)
-            status = report_sla(report, "submitted")["assignment"]
+            status = report_sla(report, SUBMITTED)["assignment"]
             items.append(
                 {
                     "url": brain.getURL(),
@@ -68,12 +73,10 @@ class ModerationQueueView(BrowserView):
                 "title": brain.Title,
                 "office": brain.report_office,
             }
-            for brain in self._brains("approved")[: self.LIMIT]
+            for brain in self._brains(APPROVED)[: self.LIMIT]
         ]
 
     def offices(self):
-        from collective.civicreports.browser.handling import office_choices
-
         return office_choices()
 
 
@@ -126,7 +129,7 @@ class ModerateView(PostedForm):
             if (
                 not IReport.providedBy(original)
                 or original is report
-                or api.content.get_state(original) in ("submitted", "rejected")
+                or api.content.get_state(original) not in PUBLIC_STATES
             ):
                 messages.add(
                     _(
@@ -154,7 +157,7 @@ class ModerateView(PostedForm):
         )
 
     def is_submitted(self):
-        return api.content.get_state(self.context) == "submitted"
+        return api.content.get_state(self.context) == SUBMITTED
 
     def original(self):
         return moderation.original_text(self.context)

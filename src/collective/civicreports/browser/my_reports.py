@@ -1,5 +1,6 @@
 """``@@my-reports``: a logged-in citizen's own reports, in any state."""
 
+from collective.civicreports.browser.details import Dates
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports import messages
@@ -10,7 +11,7 @@ from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
 
 
-class MyReportsView(BrowserView):
+class MyReportsView(Dates, BrowserView):
     def __call__(self):
         if api.user.is_anonymous():
             portal_url = api.portal.get().absolute_url()
@@ -52,6 +53,3 @@ class MyReportsView(BrowserView):
                 }
             )
         return reports
-
-    def date(self, value):
-        return api.portal.get_localized_time(value, long_format=False)

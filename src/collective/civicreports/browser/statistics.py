@@ -10,12 +10,13 @@ where the user may read it (``export.personal_allowed``).
 from collective.civicreports import _
 from collective.civicreports.categories.registry import all_categories
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.inputs import params
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.sla import export
 from collective.civicreports.sla.stats import compute
 from collective.civicreports.sla.stats import filter_reports
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
-from datetime import date
 from datetime import datetime
 from plone import api
 from Products.Five.browser import BrowserView
@@ -113,13 +114,6 @@ def column_chart(pairs):
     return {"width": CHART_WIDTH, "height": COLUMN_HEIGHT, "bars": items}
 
 
-def _date(value):
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
-
-
 class ReportFilters(BrowserView):
     """The filters of the request, checked: bad values are ignored."""
 
@@ -127,9 +121,12 @@ class ReportFilters(BrowserView):
         form = self.request.form
         values = {}
         for name in ("start", "end"):
-            value = form.get(name)
-            if isinstance(value, str) and _date(value.strip()[:10]):
-                values[name] = _date(value.strip()[:10])
+            try:
+                value = params.iso_date(form, name)
+            except BadInput:
+                continue
+            if value is not None:
+                values[name] = value.isoformat()
         category = form.get("category")
         if isinstance(category, str) and get_category(category.strip()):
             values["category"] = category.strip()

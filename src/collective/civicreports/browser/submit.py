@@ -7,7 +7,7 @@ the position found in a photo? is it one of these reports nearby?
 """
 
 from collective.civicreports import _
-from collective.civicreports.browser.report import map_settings
+from collective.civicreports.browser.details import map_settings
 from collective.civicreports.categories.questions import category_questions
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
@@ -24,10 +24,11 @@ from collective.civicreports.reports import pending
 from collective.civicreports.reports.engagement import private_url
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.submission import create_and_commit
-from collective.civicreports.reports.submission import submission_limit
+from collective.civicreports.reports.submission import Entry
+from collective.civicreports.reports.submission import max_photo_bytes
 from collective.civicreports.reports.submission import SubmissionError
-from collective.civicreports.reports.submission import TOO_MANY
 from collective.civicreports.reports.submission import validate
+from collective.civicreports.security import ratelimit
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
 from plone.protect import CheckAuthenticator
@@ -216,45 +217,38 @@ class SubmitReportView(BrowserView):
         # Refused before the photos are decoded; counted when the report is made.
         if not self.within_limit(record=False):
             return None
-        data = {}
-        for name in TEXT_FIELDS:
-            data[name] = self.read(name, name)
-        data["reporter"] = {
-            name: self.read(f"reporter_{name}", f"reporter.{name}")
-            for name in REPORTER_FIELDS
-        }
+        entry = Entry(**{name: self.read(name, name) for name in TEXT_FIELDS})
+        for name in REPORTER_FIELDS:
+            setattr(entry, name, self.read(f"reporter_{name}", f"reporter.{name}"))
         unreadable = bool(self.errors)
         # Kept for the next attempt even when a value above was refused.
-        photos = self.collect_photos()
+        entry.photos = self.collect_photos()
+        entry.attachments = self.collect_attachments()
         if unreadable:
             return None
-        data["latitude"] = data["latitude"] or None
-        data["longitude"] = data["longitude"] or None
-        if not data["latitude"] and form.get("use_photo_position") == "yes":
+        if not entry.latitude and form.get("use_photo_position") == "yes":
             # The kept photos have lost their position: it came back as text.
             position = self.read("photo_position", "latitude")
             latitude, _sep, longitude = position.partition(",")
-            data["latitude"], data["longitude"] = latitude or None, longitude or None
+            entry.latitude, entry.longitude = latitude, longitude
             form["latitude"], form["longitude"] = latitude, longitude
-        data["privacy_consent"] = bool(form.get("privacy_consent"))
-        category = get_category(data["category"])
-        data["answers"] = {
-            question.code: form.get(answer_name(data["category"], question.code))
+        entry.privacy_consent = bool(form.get("privacy_consent"))
+        category = get_category(entry.category)
+        entry.answers = {
+            question.code: form.get(answer_name(entry.category, question.code))
             for question in category_questions(category)
         }
-        data["images"] = [{"data": base64.b64encode(p.data).decode()} for p in photos]
-        data["attachments"] = [{"data": item} for item in self.collect_attachments()]
-        if not data["latitude"] and "use_photo_position" not in form:
+        if not entry.latitude and "use_photo_position" not in form:
             # Ask first: the answer may be the place the report still lacks.
             self.photo_position = next(
-                (p for p in photos if p.latitude is not None), None
+                (p for p in entry.photos if p.latitude is not None), None
             )
         try:
-            submission = validate(self.context, data)
+            submission = validate(self.context, entry)
         except SubmissionError as error:
             self.errors.extend(
                 # The inputs of the answers are named by category too.
-                (name.replace("answers.", f"answers.{data['category']}.", 1), message)
+                (name.replace("answers.", f"answers.{entry.category}.", 1), message)
                 for name, message in error.errors
                 if not (self.photo_position and name == "address")
             )
@@ -290,28 +284,33 @@ class SubmitReportView(BrowserView):
             return ""
 
     def within_limit(self, record):
-        decision = submission_limit(self.request, self.context, record=record)
+        decision = ratelimit.reports_of(self.request, self.context, record=record)
         if not decision.allowed:
-            self.errors.append(("", TOO_MANY))
-            response = self.request.response
-            response.setStatus(429)
-            response.setHeader("Retry-After", str(decision.retry_after))
+            self.errors.append(("", ratelimit.TOO_MANY_REPORTS))
+            ratelimit.refuse(self.request, decision)
         return decision.allowed
+
+    def kept(self, name):
+        """The bytes of the files kept from a previous attempt; what is no
+        base64 is left out."""
+        found = []
+        for text in self.texts(name):
+            try:
+                found.append(base64.b64decode(text, validate=True))
+            except ValueError:
+                continue
+        return found
 
     def collect_photos(self):
         """Photos uploaded now, plus those kept from a previous attempt (so
-        that nothing is lost when the form comes back with an error)."""
+        that nothing is lost when the form comes back with an error), each
+        decoded and cleaned once. Those kept come back from the page: they
+        are cleaned again, as anything a client sends."""
         photos = []
-        max_bytes = setting("photo_max_megabytes") * 1024 * 1024
+        max_bytes = max_photo_bytes()
         budget = PixelBudget(setting("photo_pixel_budget"))
-        raws = []
-        for kept in self.texts("kept_photos"):
-            try:
-                raws.append(base64.b64decode(kept, validate=True))
-            except ValueError:
-                continue
-        for upload in self.uploads("photos"):
-            raws.append(upload.read())
+        raws = self.kept("kept_photos")
+        raws += [upload.read() for upload in self.uploads("photos")]
         for raw in raws[: setting("photo_max_count") + 1]:
             try:
                 photos.append(process_photo(raw, max_bytes, budget))
@@ -323,12 +322,12 @@ class SubmitReportView(BrowserView):
         return photos
 
     def collect_attachments(self):
-        """PDF documents, as base64, kept across a round trip like photos."""
-        kept = [item for item in self.texts("kept_attachments") if item]
-        for upload in self.uploads("attachments"):
-            kept.append(base64.b64encode(upload.read()).decode())
-        self.kept_attachments = kept
-        return kept
+        """The documents' bytes, kept across a round trip (in base64 in the
+        page) like the photos."""
+        documents = self.kept("kept_attachments")
+        documents += [upload.read() for upload in self.uploads("attachments")]
+        self.kept_attachments = [base64.b64encode(d).decode() for d in documents]
+        return documents
 
     def texts(self, name):
         try:

@@ -16,13 +16,14 @@ published (they may hold anything the citizen typed).
 """
 
 from collective.civicreports import _
+from collective.civicreports.inputs.numbers import parse_float
+from collective.civicreports.inputs.params import moment
+from collective.civicreports.inputs.text import BadInput
 from dataclasses import dataclass
 from dataclasses import field
-from DateTime import DateTime
 from zope.i18n import translate
 from zope.interface import Invalid
 
-import math
 import re
 
 
@@ -37,7 +38,6 @@ DATATYPES = (
 LISTS = ("singlevaluelist", "multivaluelist")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?.*)?$")
 MAX_STRING = 200
 MAX_TEXT = 2000
 MAX_QUESTIONS = 20
@@ -224,21 +224,21 @@ def _check(question, given):
         return text, question.value_name(text)
     if question.datatype == "number":
         try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
+            # The decimal comma, as Italians write it.
+            number = parse_float(text.replace(",", "."))
+        except BadInput:
+            number = None
+        if number is None:
             raise ValueError(_("The answer must be a number."))
-        shown = f"{number:g}" if number != int(number) else str(int(number))
+        # 15 significant digits: what a float holds, without "1.0" or "1e+00".
+        shown = format(number, ".15g")
         return shown, shown
     if question.datatype == "datetime":
         try:
-            if not ISO_DATE_RE.match(text):
-                raise ValueError
-            date = DateTime(text)
-        except Exception:
+            when = moment(text)
+        except ValueError:
             raise ValueError(_("The answer must be a date, as 2026-05-31.")) from None
-        shown = date.ISO8601() if ("T" in text or " " in text) else text[:10]
+        shown = when.isoformat() if len(text) > 10 else when.date().isoformat()
         return shown, shown
     limit = MAX_STRING if question.datatype == "string" else MAX_TEXT
     if question.datatype == "string" and "\n" in text:

@@ -1,19 +1,15 @@
 from collective.civicreports import _
+from collective.civicreports.content.confidential import ConfidentialRoles
 from collective.civicreports.interfaces import IReport
+from collective.civicreports.permissions import ANSWER_ID
+from collective.civicreports.permissions import MODERATE_ID
+from collective.civicreports.permissions import VIEW_INTERNAL_NOTES_ID
+from collective.civicreports.permissions import VIEW_REPORTER_DATA_ID
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
-
-
-MODERATE = "collective.civicreports.ModerateReports"
-ANSWER = "collective.civicreports.AnswerReports"
-INTERNAL = "collective.civicreports.ViewInternalNotes"
-VIEW_REPORTER = "collective.civicreports.ViewReporterData"
-
-# Roles through which everybody, including other citizens, may see an object.
-PUBLIC_ROLES = frozenset(("Anonymous", "Authenticated", "Member"))
 
 
 class IReportSchema(model.Schema):
@@ -44,7 +40,7 @@ class IReportSchema(model.Schema):
         required=True,
         default="web",
     )
-    directives.write_permission(channel=MODERATE)
+    directives.write_permission(channel=MODERATE_ID)
 
     received = schema.Datetime(
         title=_("Received on"),
@@ -54,7 +50,7 @@ class IReportSchema(model.Schema):
         ),
         required=False,
     )
-    directives.write_permission(received=MODERATE)
+    directives.write_permission(received=MODERATE_ID)
 
     confidential = schema.Bool(
         title=_("Confidential"),
@@ -65,7 +61,7 @@ class IReportSchema(model.Schema):
         required=False,
         default=False,
     )
-    directives.write_permission(confidential=MODERATE)
+    directives.write_permission(confidential=MODERATE_ID)
 
     model.fieldset(
         "handling",
@@ -79,22 +75,22 @@ class IReportSchema(model.Schema):
         vocabulary="collective.civicreports.Offices",
         required=False,
     )
-    directives.write_permission(office=MODERATE)
+    directives.write_permission(office=MODERATE_ID)
 
     answer = schema.Text(
         title=_("Public answer"),
         description=_("The answer of the municipality, published with the report."),
         required=False,
     )
-    directives.write_permission(answer=ANSWER)
+    directives.write_permission(answer=ANSWER_ID)
 
     internal_notes = schema.Text(
         title=_("Internal notes"),
         description=_("Seen by the staff only."),
         required=False,
     )
-    directives.read_permission(internal_notes=INTERNAL)
-    directives.write_permission(internal_notes=INTERNAL)
+    directives.read_permission(internal_notes=VIEW_INTERNAL_NOTES_ID)
+    directives.write_permission(internal_notes=VIEW_INTERNAL_NOTES_ID)
 
     # What the citizen answered to the category's extra questions, with
     # each question as it was asked (see questions.py). The reporter's, like
@@ -107,50 +103,8 @@ class IReportSchema(model.Schema):
         required=False,
         readonly=True,
     )
-    directives.read_permission(answers=VIEW_REPORTER)
+    directives.read_permission(answers=VIEW_REPORTER_DATA_ID)
     directives.omitted("answers")
-
-
-class ConfidentialRoles:
-    """Stores the roles of a permission, hiding the public ones while the
-    report is confidential.
-
-    Zope keeps the roles that hold a permission on an object in an attribute
-    such as ``_View_Permission``; the workflow writes it on every transition
-    and on "update security settings". Filtering when the attribute is read,
-    rather than after each write, keeps a confidential report closed whatever
-    wrote the roles last, and every route (pages, REST, catalog security
-    index) asks Zope the same question.
-    """
-
-    def __init__(self, permission_attribute):
-        self.name = permission_attribute
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        obj._p_activate()
-        try:
-            roles = obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-        if not obj.__dict__.get("confidential"):
-            return roles
-        # A tuple also stops acquisition of the container's public roles.
-        return tuple(role for role in roles if role not in PUBLIC_ROLES)
-
-    def __set__(self, obj, roles):
-        obj._p_activate()
-        obj.__dict__[self.name] = roles
-        obj._p_changed = True
-
-    def __delete__(self, obj):
-        obj._p_activate()
-        try:
-            del obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-        obj._p_changed = True
 
 
 @implementer(IReport)

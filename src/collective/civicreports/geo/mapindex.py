@@ -21,7 +21,7 @@ the index is rebuilt, cleared and reindexed like any other.
 from BTrees.IOBTree import IOBTree
 from collective.civicreports.geo.cells import cells_of
 from collective.civicreports.reports.dates import iso
-from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from plone import api
 from Products.PluginIndexes.KeywordIndex.KeywordIndex import KeywordIndex
 from types import SimpleNamespace

@@ -1,6 +1,6 @@
 """Open public reports near a place: "is it one of these?"."""
 
-from collective.civicreports.reports.queries import OPEN_STATES
+from collective.civicreports.reports.workflow import OPEN_STATES
 from plone import api
 
 import math

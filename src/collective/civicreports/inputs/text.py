@@ -10,6 +10,7 @@ ever reach a form by mistake or on purpose.
 """
 
 from collective.civicreports import _
+from zope.i18n import translate
 
 import re
 import unicodedata
@@ -22,13 +23,18 @@ _SPACE_RE = re.compile(r"\s+")
 
 
 class BadInput(ValueError):
-    """An input that cannot be used: ``field`` names it, ``message`` (a
-    translatable message) says why."""
+    """An input that cannot be used: ``field`` names it (a field of a form
+    or a body, a query parameter), ``message`` (a translatable message)
+    says why."""
 
     def __init__(self, field, message):
         super().__init__(field, message)
         self.field = field
         self.message = message
+
+    def text(self, request):
+        """ "field: why", translated for the request."""
+        return f"{self.field}: {translate(self.message, context=request)}"
 
 
 NOT_TEXT = _("This value is not text.")

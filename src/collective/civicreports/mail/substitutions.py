@@ -9,51 +9,20 @@ from collective.civicreports import _
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.interfaces import IReport
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports.offices import group_emails
+from collective.civicreports.reports.offices import group_title
+from collective.civicreports.reports.offices import moderators_group
+from collective.civicreports.reports.offices import office_id
+from collective.civicreports.reports.settings import site_language
 from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.reports.workflow import last_comment
 from plone import api
 from plone.stringinterp.adapters import BaseSubstitution
-from Products.CMFCore.utils import getToolByName
 from zope.component import adapter
 from zope.i18n import translate
 
 
 CATEGORY = _("Citizen reports")
-
-
-def office_id(report):
-    office = getattr(report, "office", None)
-    if office:
-        return office
-    category = get_category(getattr(report, "category", None))
-    return category.office if category is not None else None
-
-
-def group_emails(group_id):
-    """E-mail addresses of the members of a group, comma separated."""
-    if not group_id:
-        return ""
-    acl_users = getToolByName(api.portal.get(), "acl_users")
-    group = acl_users.getGroupById(group_id)
-    if group is None:
-        return ""
-    emails = []
-    group_email = group.getProperty("email")
-    if group_email:
-        emails.append(group_email)
-    for member in group.getGroupMembers():
-        email = member.getProperty("email")
-        if email and email not in emails:
-            emails.append(email)
-    return ", ".join(emails)
-
-
-def group_title(group_id):
-    if not group_id:
-        return ""
-    group = api.group.get(groupname=group_id)
-    if group is None:
-        return group_id
-    return group.getProperty("title") or group_id
 
 
 @adapter(IReport)
@@ -93,7 +62,7 @@ class OfficeEmail(ReportSubstitution):
     description = _("E-mail addresses of the office in charge")
 
     def safe_call(self):
-        return group_emails(office_id(self.context))
+        return ", ".join(group_emails(office_id(self.context)))
 
 
 class CategoryTitle(ReportSubstitution):
@@ -118,11 +87,7 @@ class ModeratorsEmail(ReportSubstitution):
     description = _("E-mail addresses of the moderators")
 
     def safe_call(self):
-        return group_emails(
-            api.portal.get_registry_record(
-                "collective.civicreports.moderators_group", default="moderators"
-            )
-        )
+        return ", ".join(group_emails(moderators_group()))
 
 
 class Answer(ReportSubstitution):
@@ -136,8 +101,7 @@ class Reason(ReportSubstitution):
     description = _("Comment of the last workflow step (the reason of a rejection)")
 
     def safe_call(self):
-        history = self.context.workflow_history.get("civicreport_workflow") or ()
-        return (history[-1].get("comments") or "") if history else ""
+        return last_comment(self.context)
 
 
 class Url(ReportSubstitution):
@@ -166,7 +130,4 @@ class StateTitle(ReportSubstitution):
 
     def safe_call(self):
         state = api.content.get_state(self.context)
-        language = api.portal.get_registry_record(
-            "plone.default_language", default="en"
-        )
-        return translate(state_title(state), target_language=language)
+        return translate(state_title(state), target_language=site_language())

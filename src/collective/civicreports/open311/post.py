@@ -13,6 +13,7 @@ from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports.submission import create_and_commit
+from collective.civicreports.reports.submission import Entry
 from collective.civicreports.reports.submission import SubmissionError
 from collective.civicreports.reports.submission import validate
 from plone import api
@@ -76,8 +77,8 @@ def report_folder(root):
     return brains[0]._unrestrictedGetObject() if brains else None
 
 
-def to_submission_data(form):
-    """The data for ``validate``, or Invalid for what the spec itself
+def entry_from_form(form):
+    """The Entry of a service request, or Invalid for what the spec itself
     requires."""
     code = _text(form, "service_code")
     category = get_category(code)
@@ -115,30 +116,28 @@ def to_submission_data(form):
     fullname = " ".join(
         part for part in (_text(form, "first_name"), _text(form, "last_name")) if part
     )
-    return {
-        "category": code,
-        "title": " ".join(description.split())[:TITLE_LENGTH].strip() or DEFAULT_TITLE,
-        "description": description,
-        "latitude": latitude or None,
-        "longitude": longitude or None,
-        "address": address,
-        "reporter": {
-            "fullname": fullname,
-            "email": _text(form, "email"),
-            "phone": _text(form, "phone"),
-        },
-        "answers": attributes(form),
+    return Entry(
+        category=code,
+        title=" ".join(description.split())[:TITLE_LENGTH].strip() or DEFAULT_TITLE,
+        description=description,
+        latitude=latitude or None,
+        longitude=longitude or None,
+        address=address,
+        fullname=fullname,
+        email=_text(form, "email"),
+        phone=_text(form, "phone"),
+        answers=attributes(form),
         # The client collects the consent: the terms of the key say so.
-        "privacy_consent": True,
-    }
+        privacy_consent=True,
+    )
 
 
 def submit(folder, form, key, request):
     """Create the report; returns it, or raises Invalid."""
-    data = to_submission_data(form)
+    entry = entry_from_form(form)
     try:
         # A key may post to the categories closed to anonymous citizens.
-        submission = validate(folder, data, trusted=True)
+        submission = validate(folder, entry, trusted=True)
     except SubmissionError as error:
         raise Invalid(
             [_describe(name, message, request) for name, message in error.errors]

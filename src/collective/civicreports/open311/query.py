@@ -7,66 +7,42 @@ of the reporter, whatever the spec's optional fields would allow.
 
 from collective.civicreports import _
 from collective.civicreports.categories.registry import get_category
-from collective.civicreports.mail.substitutions import group_title
-from collective.civicreports.mail.substitutions import office_id
+from collective.civicreports.inputs import params
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports.dates import iso
 from collective.civicreports.reports.moderation import is_published
 from collective.civicreports.reports.moderation import photos
-from collective.civicreports.reports.queries import OPEN_STATES
-from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.reports.offices import group_title
+from collective.civicreports.reports.offices import office_id
+from collective.civicreports.reports.workflow import CLOSED
+from collective.civicreports.reports.workflow import OPEN_STATES
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.sla.levels import report_sla
 from DateTime import DateTime
 from plone import api
 
-import re
-
 
 MAX_REQUESTS = 1000
 DEFAULT_DAYS = 90
-STATUSES = {"open": list(OPEN_STATES), "closed": ["closed"]}
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be understood; the message says why."""
-
-
-def _param(form, name):
-    value = form.get(name)
-    if isinstance(value, list):
-        value = ",".join(str(item) for item in value)
-    return value.strip() if isinstance(value, str) else ""
+STATUSES = {"open": list(OPEN_STATES), "closed": [CLOSED]}
+NOT_A_STATUS = _("${value} is not 'open' or 'closed'.")
 
 
 def _values(form, name):
-    """A parameter that may be repeated, comma delimited."""
-    return [part.strip() for part in _param(form, name).split(",") if part.strip()]
+    """A parameter that may be repeated, or comma delimited."""
+    value = form.get(name)
+    items = value if isinstance(value, list) else [value]
+    parts = ",".join(item for item in items if isinstance(item, str)).split(",")
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _date(form, name):
-    value = _param(form, name)
-    if not value:
-        return None
-    if not ISO_DATE_RE.match(value):
-        raise BadParameter(
-            _(
-                "${name}: ${value} is not an ISO 8601 date, e.g. 2026-05-31T08:00:00Z.",
-                mapping={"name": name, "value": value},
-            )
-        )
-    try:
-        return DateTime(value)
-    except Exception:
-        raise BadParameter(
-            _(
-                "${name}: ${value} is not a valid date.",
-                mapping={"name": name, "value": value},
-            )
-        ) from None
+    moment = params.iso_moment(form, name)
+    return DateTime(moment.isoformat()) if moment is not None else None
 
 
 def catalog_query(root, form):
-    """The catalog query of the request parameters; BadParameter if one is
+    """The catalog query of the request parameters; BadInput if one is
     wrong."""
     query = {
         "portal_type": "Report",
@@ -89,12 +65,7 @@ def catalog_query(root, form):
     if statuses:
         unknown = [status for status in statuses if status not in STATUSES]
         if unknown:
-            raise BadParameter(
-                _(
-                    "status: ${value} is not 'open' or 'closed'.",
-                    mapping={"value": unknown[0]},
-                )
-            )
+            raise BadInput("status", _(NOT_A_STATUS, mapping={"value": unknown[0]}))
         query["review_state"] = sorted(
             {state for status in statuses for state in STATUSES[status]}
         )
@@ -136,7 +107,7 @@ def service_request(report):
     longitude = getattr(geolocation, "longitude", None)
     return {
         "service_request_id": report.tracking_number,
-        "status": "closed" if state == "closed" else "open",
+        "status": "closed" if state == CLOSED else "open",
         "status_notes": report.answer or "",
         "service_name": category.title if category is not None else report.category,
         "service_code": report.category,

@@ -12,6 +12,7 @@ from collective.civicreports.categories.questions import category_questions
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.open311 import post
 from collective.civicreports.open311 import query
 from collective.civicreports.open311.keys import find_key
@@ -194,8 +195,8 @@ class Open311View(BrowserView):
     def requests(self):
         try:
             return query.search(self.context, self.request.form)
-        except query.BadParameter as error:
-            raise Problem(400, error.args[0]) from None
+        except BadInput as error:
+            raise Problem(400, error.text(self.request)) from None
 
     def single_request(self, number):
         found = query.find(self.context, number)

@@ -4,11 +4,12 @@ Reports are published after moderation and their title and description must
 never publish personal data. The moderation view highlights what
 ``find_personal_data`` finds, and one click replaces a match with ``OMISSIS``.
 
-Where a checksum exists (fiscal codes, IBANs) it must be right: a code with a
-wrong check character is not reported. Numbers in Italian prose are mostly
-dates, amounts, house numbers and tracking codes, so phone numbers are only
-reported when they look like one. This is an aid for the moderator, who still
-reads the text: it is not a guarantee.
+Where a checksum exists (fiscal codes, IBANs, with ``python-stdnum``) it
+must be right: a code with a wrong check character is not reported. Numbers
+in Italian prose are mostly dates, amounts, house numbers and tracking
+codes, so phone numbers are only reported when ``phonenumbers`` takes them
+for valid ones. This is an aid for the moderator, who still reads the text:
+it is not a guarantee.
 
 Pure Python on purpose (no Zope/Plone import). Every pattern starts on a
 boundary and has bounded repetitions, so the scan stays linear on long texts.
@@ -16,9 +17,13 @@ boundary and has bounded repetitions, so the scan stays linear on long texts.
 
 from collections.abc import Iterable
 from collective.civicreports.privacy.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_phone
+from collective.civicreports.privacy.validators import REGION
 from dataclasses import dataclass
+from stdnum import iban
 
 import bisect
+import phonenumbers
 import re
 
 
@@ -46,15 +51,6 @@ _FISCAL_CODE_RE = re.compile(
 # of letters is scanned once and not once per position.
 _EMAIL_RE = re.compile(r"(?<![\w.%+-])[\w.%+-]+@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])")
 
-# A run of digit groups that starts like an Italian mobile (3xx) or landline
-# (0 + area code) number; _phone_end() decides whether it is one. Not after a
-# letter, digit or "2026-" (tracking numbers, dates), not before a letter.
-_PHONE_RE = re.compile(
-    r"(?<![\w+])(?<![0-9][./-])(?:(?:\+|00)39 ?)?"
-    r"(?P<body>(?:3|0[1-9])[0-9]{0,11}(?:[ ./-][0-9]{1,11}){0,6})"
-    r"(?!\w)(?![./-][0-9])"
-)
-
 # Country code, check digits, then 11 to 30 characters, optionally in groups of 4.
 _IBAN_RE = re.compile(
     r"(?<!\w)[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?!\w)"
@@ -68,46 +64,21 @@ _PLATE_RE = re.compile(
 )
 
 
-def _is_phone(groups, seps):
-    digits = "".join(groups)
-    # "09.30-10.30" mixes separators; "3 volte" has a lone digit.
-    if len(set(seps)) > 1 or any(len(group) < 2 for group in groups):
-        return False
-    # An amount: "300.000.000".
-    if seps[:1] == ["."] and all(len(group) == 3 for group in groups[1:]):
-        return False
-    # A date: "05/11/2026", "05 11 2026".
-    if len(groups) == 3 and len(groups[0]) <= 2 and len(groups[1]) <= 2:
-        return False
-    if digits.startswith("3"):  # mobile: 3xx, not split, then 6-7 digits
-        return len(groups[0]) >= 3 and 9 <= len(digits) <= 10
-    return 8 <= len(digits) <= 11  # landline
-
-
-def _phone_end(match):
-    """End of the longest phone number at the start of a candidate run.
-
-    A space-separated run may swallow an unrelated number ("333 1234567 2
-    volte"), so the groups after a space are dropped one at a time.
-    """
-    parts = re.split(r"([ ./-])", match.group("body"))
-    groups, seps = parts[::2], parts[1::2]
-    for count in range(len(groups), 0, -1):
-        if count < len(groups) and seps[count - 1] != " ":
-            continue
-        if _is_phone(groups[:count], seps[: count - 1]):
-            return match.start("body") + sum(map(len, groups[:count])) + count - 1
-    return None
-
-
-def _is_iban(candidate):
-    """ISO 13616: length by country, then mod 97 of the rearranged number."""
-    code = candidate.replace(" ", "").upper()
-    if not 15 <= len(code) <= 34 or (code.startswith("IT") and len(code) != 27):
-        return False
-    # Move the first 4 characters to the end; int(c, 36) gives A=10 ... Z=35.
-    number = "".join(str(int(char, 36)) for char in code[4:] + code[:4])
-    return int(number) % 97 == 1
+def _phones(text):
+    """(start, end) of the phone numbers in ``text``: those ``phonenumbers``
+    finds valid for Italy (or international), each less a trailing group of
+    one or two digits it swallowed when the number is valid without it
+    ("333 1234567 2 volte")."""
+    for found in phonenumbers.PhoneNumberMatcher(
+        text, REGION, leniency=phonenumbers.Leniency.VALID
+    ):
+        start, raw = found.start, found.raw_string
+        while " " in raw:
+            head, tail = raw.rsplit(" ", 1)
+            if len(tail) > 2 or not is_valid_phone(head):
+                break
+            raw = head
+        yield start, start + len(raw)
 
 
 def _name_patterns(names):
@@ -130,14 +101,12 @@ def _candidates(text, names):
     for found in _FISCAL_CODE_RE.finditer(text):
         if is_valid_fiscal_code(found.group()):
             yield "fiscal_code", found.start(), found.end()
-    for found in _PHONE_RE.finditer(text):
-        end = _phone_end(found)
-        if end is not None:
-            yield "phone", found.start(), end
+    for start, end in _phones(text):
+        yield "phone", start, end
     for found in _EMAIL_RE.finditer(text):
         yield "email", found.start(), found.end()
     for found in _IBAN_RE.finditer(text):
-        if _is_iban(found.group()):
+        if iban.is_valid(found.group()):
             yield "iban", found.start(), found.end()
     for found in _PLATE_RE.finditer(text):
         yield "plate", found.start(), found.end()

@@ -16,3 +16,13 @@ def iso(value):
     if value.timezoneNaive():
         value = value.toZone(value.localZone())
     return value.ISO8601()
+
+
+def aware(value):
+    """A time zone aware datetime of a DateTime, or of a datetime (a naive
+    one is taken in the server's zone); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.astimezone()
+    return value.asdatetime()

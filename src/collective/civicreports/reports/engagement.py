@@ -10,9 +10,12 @@ never writes the report itself (no conflict with the staff handling it).
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from BTrees.OOBTree import OOTreeSet
+from collective.civicreports import _
+from collective.civicreports.mail.send import send
 from datetime import datetime
 from persistent.list import PersistentList
 from zope.annotation.interfaces import IAnnotations
+from zope.i18n import translate
 
 import hmac
 import secrets
@@ -131,6 +134,40 @@ def ask_to_follow(report, email, now=None):
     token = new_token()
     requests[token] = {"email": email, "time": now}
     return token
+
+
+def request_follow(report, email, request):
+    """Mail ``email`` the link that makes it a follower, unless it follows
+    already or was sent one a short while ago; in the language of the
+    request, whose visitor asked."""
+    token = ask_to_follow(report, email)
+    if token is None:
+        return
+    mapping = {
+        "number": report.tracking_number,
+        "title": report.title,
+        "link": f"{report.absolute_url()}/@@follow?confirm={token}",
+    }
+    subject = translate(
+        _(
+            "mail_follow_subject",
+            default="Follow the report ${number}",
+            mapping=mapping,
+        ),
+        context=request,
+    )
+    body = translate(
+        _(
+            "mail_follow_body",
+            default="Someone, hopefully you, asked to receive an e-mail at "
+            'each step of the report "${title}" (${number}).\n\nTo confirm, '
+            "open this link within 7 days:\n\n${link}\n\nIf you did not "
+            "ask for it, ignore this message: you will receive nothing else.",
+            mapping=mapping,
+        ),
+        context=request,
+    )
+    send(email, subject, body)
 
 
 def confirm_follow(report, token, now=None):

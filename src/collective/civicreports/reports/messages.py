@@ -3,9 +3,13 @@ question of the staff, the citizen's answer. Kept on the report, seen by the
 staff in charge and the reporter only, and each one mailed to the other side."""
 
 from collective.civicreports import _
-from collective.civicreports.mail.substitutions import group_emails
-from collective.civicreports.mail.substitutions import office_id
+from collective.civicreports.mail.send import send
+from collective.civicreports.reports.engagement import MESSAGES
 from collective.civicreports.reports.engagement import private_url
+from collective.civicreports.reports.offices import group_emails
+from collective.civicreports.reports.offices import moderators_group
+from collective.civicreports.reports.offices import office_id
+from collective.civicreports.reports.settings import site_language
 from datetime import datetime
 from persistent.list import PersistentList
 from plone import api
@@ -13,17 +17,14 @@ from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
 
 
-KEY = "collective.civicreports.messages"
-
-
 def messages(report):
-    return list(IAnnotations(report).get(KEY, ()))
+    return list(IAnnotations(report).get(MESSAGES, ()))
 
 
 def _add(report, sender, text):
     annotations = IAnnotations(report)
-    if KEY not in annotations:
-        annotations[KEY] = PersistentList()
+    if MESSAGES not in annotations:
+        annotations[MESSAGES] = PersistentList()
     user = api.user.get_current()
     message = {
         "from": sender,
@@ -31,24 +32,15 @@ def _add(report, sender, text):
         "text": text,
         "time": datetime.now().isoformat(timespec="minutes"),
     }
-    annotations[KEY].append(message)
+    annotations[MESSAGES].append(message)
     return message
-
-
-def _language():
-    return api.portal.get_registry_record("plone.default_language", default="en")
-
-
-def _send(recipients, subject, body):
-    for recipient in recipients:
-        api.portal.send_email(recipient=recipient, subject=subject, body=body)
 
 
 def ask(report, text):
     """A question of the staff to the reporter; mailed with the private link."""
     message = _add(report, "staff", text)
     if report.reporter_email:
-        language = _language()
+        language = site_language()
         mapping = {
             "number": report.tracking_number,
             "title": report.title,
@@ -72,7 +64,7 @@ def ask(report, text):
             ),
             target_language=language,
         )
-        _send([report.reporter_email], subject, body)
+        send(report.reporter_email, subject, body)
     return message
 
 
@@ -80,15 +72,11 @@ def reply(report, text):
     """The reporter's answer; mailed to the office and the moderators."""
     message = _add(report, "citizen", text)
     recipients = []
-    moderators = api.portal.get_registry_record(
-        "collective.civicreports.moderators_group", default="moderators"
-    )
-    for group in (office_id(report), moderators):
-        for address in group_emails(group).split(","):
-            address = address.strip()
-            if address and address not in recipients:
+    for group in (office_id(report), moderators_group()):
+        for address in group_emails(group):
+            if address not in recipients:
                 recipients.append(address)
-    language = _language()
+    language = site_language()
     mapping = {
         "number": report.tracking_number,
         "text": text,
@@ -110,5 +98,5 @@ def reply(report, text):
         ),
         target_language=language,
     )
-    _send(recipients, subject, body)
+    send(recipients, subject, body)
     return message

@@ -12,7 +12,12 @@ moderation page, plone.restapi's ``@workflow``, the state menu, scripts.
 """
 
 from collective.civicreports import _
+from collective.civicreports.permissions import PRIVATE_READERS
 from collective.civicreports.privacy.detectors import find_personal_data
+from collective.civicreports.reports.settings import site_language
+from collective.civicreports.reports.workflow import APPROVE
+from collective.civicreports.reports.workflow import DUPLICATE
+from collective.civicreports.reports.workflow import REJECT
 from datetime import datetime
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
@@ -111,7 +116,7 @@ def accept_findings(report, found):
                 "when": when,
             }
         )
-    language = api.portal.get_registry_record("plone.default_language", default="en")
+    language = site_language()
     kinds = ", ".join(
         translate(FINDING_TITLES.get(kind, kind), target_language=language)
         for kind in sorted({match.kind for _name, match in found})
@@ -133,20 +138,10 @@ def accept_findings(report, found):
 def check_transition(report, event):
     """IBeforeTransitionEvent: nobody approves unreviewed findings."""
     transition = getattr(event, "transition", None)
-    if transition is not None and transition.id == "approve":
+    if transition is not None and transition.id == APPROVE:
         found = unresolved_findings(report)
         if found:
             raise not_reviewed(found)
-
-
-# Photos kept from the public: the staff in charge and the reporter see them.
-PRIVATE_ROLES = [
-    "Manager",
-    "Site Administrator",
-    "ReportModerator",
-    "ReportOffice",
-    "Owner",
-]
 
 
 def photos(report):
@@ -163,7 +158,7 @@ def set_photo_published(photo, published):
         if published:
             photo.manage_permission(permission, [], acquire=True)
         else:
-            photo.manage_permission(permission, PRIVATE_ROLES, acquire=False)
+            photo.manage_permission(permission, PRIVATE_READERS, acquire=False)
     photo.reindexObjectSecurity()
 
 
@@ -218,13 +213,13 @@ def approve(report, confidential=False, published_photos=(), accept=False, comme
     report.confidential = bool(confidential)
     for photo in photos(report):
         set_photo_published(photo, photo.getId() in published_photos)
-    api.content.transition(obj=report, transition="approve", comment=comment)
+    api.content.transition(obj=report, transition=APPROVE, comment=comment)
     report.reindexObject()
     report.reindexObjectSecurity()
 
 
 def reject(report, reason):
-    api.content.transition(obj=report, transition="reject", comment=reason)
+    api.content.transition(obj=report, transition=REJECT, comment=reason)
 
 
 def mark_duplicate(report, original):
@@ -233,7 +228,7 @@ def mark_duplicate(report, original):
     follows the original from now on."""
     from collective.civicreports.reports import engagement
 
-    language = api.portal.get_registry_record("plone.default_language", default="en")
+    language = site_language()
     report.confidential = True
     report.duplicate_of = original.getId()
     report.answer = translate(
@@ -251,7 +246,7 @@ def mark_duplicate(report, original):
     if report.reporter_email:
         engagement.follow(original, report.reporter_email)
     api.content.transition(
-        obj=report, transition="duplicate", comment=original.tracking_number
+        obj=report, transition=DUPLICATE, comment=original.tracking_number
     )
     report.reindexObject()
     report.reindexObjectSecurity()

@@ -71,10 +71,10 @@ def user_offices(user=None):
 
 
 def office_choices():
-    """(id, title) of every group that can be an office, by title."""
+    """{"id", "title"} of every group that can be an office, by title."""
     choices = [
-        (group.getId(), group.getProperty("title") or group.getId())
+        {"id": group.getId(), "title": group.getProperty("title") or group.getId()}
         for group in api.group.get_groups()
         if group.getId() not in BUILTIN_GROUPS
     ]
-    return sorted(choices, key=lambda choice: str(choice[1]).lower())
+    return sorted(choices, key=lambda choice: str(choice["title"]).lower())

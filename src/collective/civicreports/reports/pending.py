@@ -4,12 +4,12 @@ moderators' sight, until the link in the mail is followed."""
 
 from BTrees.OOBTree import OOBTree
 from collective.civicreports import _
+from collective.civicreports.mail.send import send
 from collective.civicreports.privacy.photos import Photo
 from collective.civicreports.reports.engagement import new_token
 from collective.civicreports.reports.submission import Attachment
 from collective.civicreports.reports.submission import Submission
 from dataclasses import asdict
-from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
 
@@ -58,7 +58,7 @@ def ask_confirmation(folder, submission, request):
         ),
         context=request,
     )
-    api.portal.send_email(recipient=submission.email, subject=subject, body=body)
+    send(submission.email, subject, body)
     return token
 
 

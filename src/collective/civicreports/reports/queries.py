@@ -1,11 +1,9 @@
 """Catalog queries for the public views of reports."""
 
 from collective.civicreports.inputs.search import text_query
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from DateTime import DateTime
-
-
-PUBLIC_STATES = ("approved", "assigned", "closed")
-OPEN_STATES = ("approved", "assigned")
+from plone import api
 
 
 def public_query(
@@ -30,7 +28,7 @@ def public_query(
         query["SearchableText"] = text_query(text)
         if query["SearchableText"] is None:
             return None
-    dates = _date_range(start, end)
+    dates = date_range(start, end)
     if dates:
         query["created"] = dates
     return query
@@ -44,7 +42,7 @@ def _date(value, end_of_day=False):
     return date.latestTime() if end_of_day else date.earliestTime()
 
 
-def _date_range(start, end):
+def date_range(start, end):
     start = _date(start) if start else None
     end = _date(end, end_of_day=True) if end else None
     if start and end:
@@ -54,3 +52,14 @@ def _date_range(start, end):
     if end:
         return {"query": end, "range": "max"}
     return None
+
+
+def unrestricted_reports(site, states):
+    """(report, state) of every report of the site in ``states``, whoever
+    may see them: for the daily job, which runs as the system user."""
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(
+        portal_type="Report", review_state=list(states)
+    )
+    for brain in brains:
+        yield brain._unrestrictedGetObject(), brain.review_state

@@ -1,7 +1,12 @@
 """Validation and creation of a report submitted by a citizen or an operator.
 
-Shared by every way in (REST today, forms and Open311 later) so that the
-rules, and the messages, are the same everywhere.
+Every way in (the form, REST, Open311, the confirmation of a pending
+submission) reads its request into an ``Entry``, typed: the strings cleaned
+by the edge, the photos already decoded and cleaned by the route (with the
+request's pixel budget), the documents as bytes. ``validate`` applies the
+rules of the category to it, section by section, so that the rules and the
+messages are the same everywhere; decoding JSON and base64 is the REST
+service's business.
 """
 
 from collective.civicreports import _
@@ -12,17 +17,17 @@ from collective.civicreports.geo import territory
 from collective.civicreports.inputs.numbers import parse_float
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.inputs.text import one_line
-from collective.civicreports.privacy.photos import PhotoError
-from collective.civicreports.privacy.photos import PixelBudget
-from collective.civicreports.privacy.photos import process_photo
+from collective.civicreports.permissions import may_moderate
+from collective.civicreports.permissions import PRIVATE_READERS
 from collective.civicreports.privacy.validators import is_valid_email
 from collective.civicreports.privacy.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_phone
 from collective.civicreports.privacy.validators import normalize_fiscal_code
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports import tracking
 from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.reports.settings import setting
-from collective.civicreports.security import ratelimit
+from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from dataclasses import dataclass
 from dataclasses import field
 from plone import api
@@ -32,8 +37,6 @@ from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
 from ZODB.POSException import ConflictError
 
-import base64
-import binascii
 import random
 import threading
 import time
@@ -42,7 +45,7 @@ import transaction
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10000
-STAFF_PERMISSION = "collective.civicreports: Moderate reports"
+MAX_ATTACHMENTS = 3
 
 
 class SubmissionError(Exception):
@@ -54,7 +57,34 @@ class SubmissionError(Exception):
 
 
 @dataclass
+class Entry:
+    """What a route read from its request, before the rules."""
+
+    category: str = ""
+    title: str = ""
+    description: str = ""
+    address: str = ""
+    # A number, a string of one, or None.
+    latitude: object = None
+    longitude: object = None
+    fullname: str = ""
+    email: str = ""
+    phone: str = ""
+    fiscal_code: str = ""
+    # The answers to the category's extra questions, by code, as given.
+    answers: object = None
+    # privacy.photos.Photo, decoded and cleaned.
+    photos: list = field(default_factory=list)
+    # The bytes of each document.
+    attachments: list = field(default_factory=list)
+    privacy_consent: bool = False
+    channel: str = "web"
+
+
+@dataclass
 class Submission:
+    """A submission that passed the rules, ready to become a report."""
+
     category: str
     title: str
     description: str
@@ -79,234 +109,176 @@ class Attachment:
     data: bytes
 
 
-MAX_ATTACHMENTS = 3
-# Seen by the staff in charge and the reporter, whatever the report's state.
-ATTACHMENT_READERS = [
-    "Manager",
-    "Site Administrator",
-    "ReportModerator",
-    "ReportOffice",
-    "Owner",
-]
+def max_photo_bytes():
+    return setting("photo_max_megabytes") * 1024 * 1024
 
 
-def _text(data, key):
-    # The edge (inputs.edge) has cleaned every string already.
-    value = data.get(key)
-    return value.strip() if isinstance(value, str) else ""
+def check_photo_count(count):
+    """Errors of ``count`` photos; the routes ask before decoding any."""
+    limit = setting("photo_max_count")
+    if count > limit:
+        return [
+            ("images", _("Send at most ${count} images.", mapping={"count": limit}))
+        ]
+    return []
 
 
-def _coordinates(data):
-    """(latitude, longitude), each None when not given; BadInput for a
-    value that is not a number within its range."""
-    return (
-        parse_float(data.get("latitude"), "latitude", -90, 90),
-        parse_float(data.get("longitude"), "longitude", -180, 180),
-    )
+def check_category(entry, anonymous, trusted):
+    category = get_category(entry.category)
+    if not entry.category:
+        return None, [("category", _("Choose a category."))]
+    if category is None or not category.active:
+        return None, [("category", _("This category does not exist or is not active."))]
+    if anonymous and not category.allow_anonymous and not trusted:
+        return category, [("category", _("Log in to send a report of this category."))]
+    return category, []
 
 
-def _decoded(item, missing, invalid):
-    """The bytes of a ``{"data": <base64>}`` item, or (None, error)."""
-    if not isinstance(item, dict) or not isinstance(item.get("data"), str):
-        return None, missing
-    try:
-        return base64.b64decode(item["data"], validate=True), None
-    except (binascii.Error, ValueError):
-        return None, invalid
+def check_answers(category, answers):
+    if category is None or not category.active:
+        return [], []
+    return validate_answers(category_questions(category), answers)
 
 
-def _photo(item, max_bytes, budget):
-    raw, error = _decoded(
-        item,
-        _("Each image needs its data, encoded in base64."),
-        _("An image is not valid base64."),
-    )
-    if error:
-        return None, error
-    try:
-        return process_photo(raw, max_bytes, budget), None
-    except PhotoError as error:
-        return None, error.message
-
-
-def _attachment(item, max_bytes):
-    raw, error = _decoded(
-        item,
-        _("Each attachment needs its data, encoded in base64."),
-        _("An attachment is not valid base64."),
-    )
-    if error:
-        return None, error
-    if len(raw) > max_bytes:
-        return None, _("An attachment is too large.")
-    if not raw.startswith(b"%PDF-"):
-        return None, _("Attachments must be PDF documents.")
-    return Attachment(raw), None
-
-
-def is_staff(context):
-    return api.user.has_permission(STAFF_PERMISSION, obj=context)
-
-
-TOO_MANY = _("Too many reports in the last hour. Try again later.")
-
-
-def submission_limit(request, folder, record=True):
-    """The rate limit of the reports of the current user (the staff have
-    none): counts one with ``record``, else only looks (a Decision)."""
-    if is_staff(folder):
-        return ratelimit.ALLOWED
-    if api.user.is_anonymous():
-        limit = setting("anonymous_rate_limit")
-    else:
-        limit = setting("citizen_rate_limit")
-    counted = ratelimit.hit if record else ratelimit.check
-    return counted("submit", ratelimit.client_of(request), limit)
-
-
-def validate(context, data, trusted=False):
-    """Check a submission (a dict, as decoded from JSON) against the rules of
-    its category. Returns a Submission or raises SubmissionError.
-
-    ``trusted`` is for an application holding an API key of the
-    municipality: it may use the categories closed to anonymous citizens
-    (it has identified its users); every other rule stays."""
-    if not isinstance(data, dict):
-        raise SubmissionError([("", _("The request body must be a JSON object."))])
+def check_text(entry):
     errors = []
-    staff = is_staff(context)
-    anonymous = api.user.is_anonymous()
-
-    category_id = _text(data, "category")
-    category = get_category(category_id)
-    if not category_id:
-        errors.append(("category", _("Choose a category.")))
-    elif category is None or not category.active:
-        errors.append(("category", _("This category does not exist or is not active.")))
-    elif anonymous and not category.allow_anonymous and not trusted:
-        errors.append(("category", _("Log in to send a report of this category.")))
-
-    answers = []
-    if category is not None and category.active:
-        answers, answer_errors = validate_answers(
-            category_questions(category), data.get("answers")
-        )
-        errors.extend(answer_errors)
-
-    title = one_line(_text(data, "title"))
+    title = one_line(entry.title)
     if not title:
         errors.append(("title", _("Give the report a subject.")))
     elif len(title) > MAX_TITLE:
         errors.append(("title", _("The subject is longer than 200 characters.")))
-    description = _text(data, "description")
+    description = entry.description.strip()
     if not description:
         errors.append(("description", _("Describe what you are reporting.")))
     elif len(description) > MAX_DESCRIPTION:
         errors.append(
             ("description", _("The description is longer than 10000 characters."))
         )
+    return title, description, errors
 
-    if data.get("privacy_consent") is not True and not staff:
-        errors.append(
+
+def check_consent(entry, operator):
+    if entry.privacy_consent is not True and not operator:
+        return [
             (
                 "privacy_consent",
                 _("The consent to the processing of personal data is required."),
             )
-        )
+        ]
+    return []
 
+
+def check_place(entry, category):
+    """(latitude, longitude, address, errors)."""
+    errors = []
+    bound = category is not None and category.within_territory
     try:
-        lat, lon = _coordinates(data)
-        coordinates_valid = True
+        lat = parse_float(entry.latitude, "latitude", -90, 90)
+        lon = parse_float(entry.longitude, "longitude", -180, 180)
     except BadInput:
-        lat = lon = None
-        coordinates_valid = False
-        errors.append(("latitude", _("The coordinates are out of range.")))
-    address = one_line(_text(data, "address"))
-    if (
-        coordinates_valid
-        and category is not None
-        and category.within_territory
-        and lat is None
-        and lon is None
-        and not address
-    ):
+        address = one_line(entry.address)
+        return (
+            None,
+            None,
+            address,
+            [("latitude", _("The coordinates are out of range."))],
+        )
+    address = one_line(entry.address)
+    if bound and lat is None and lon is None and not address:
         errors.append(
             ("address", _("Give the place: an address, or a point on the map."))
         )
     if (lat is None) != (lon is None):
         errors.append(("latitude", _("Give both latitude and longitude, or neither.")))
-    elif (
-        lat is not None
-        and category is not None
-        and category.within_territory
-        and not _in_territory(lat, lon)
-    ):
+    elif lat is not None and bound and not _in_territory(lat, lon):
         errors.append(("latitude", _("The place is outside the municipal territory.")))
+    return lat, lon, address, errors
 
-    reporter = data.get("reporter") or {}
-    if not isinstance(reporter, dict):
-        reporter = {}
-        errors.append(("reporter", _("The reporter must be an object.")))
-    fullname = one_line(_text(reporter, "fullname"))
-    email = _text(reporter, "email")
-    if not anonymous and not staff:
+
+def check_reporter(entry, anonymous, operator):
+    """(fullname, email, phone, fiscal code, errors)."""
+    errors = []
+    fullname, email = one_line(entry.fullname), entry.email.strip()
+    if not anonymous and not operator:
         # A logged-in citizen reports as themselves.
         member = api.user.get_current()
         fullname = fullname or member.getProperty("fullname") or ""
         email = email or member.getProperty("email") or ""
     if anonymous and not fullname:
         errors.append(("reporter.fullname", _("Give your name.")))
-    if not email and not staff:
+    if not email and not operator:
         errors.append(("reporter.email", _("Give your e-mail address.")))
     elif email and not is_valid_email(email):
         errors.append(("reporter.email", _("This is not a valid e-mail address.")))
-    fiscal_code = normalize_fiscal_code(_text(reporter, "fiscal_code"))
+    phone = one_line(entry.phone)
+    if phone and not is_valid_phone(phone):
+        errors.append(("reporter.phone", _("This is not a valid phone number.")))
+    fiscal_code = normalize_fiscal_code(entry.fiscal_code)
     if fiscal_code and not is_valid_fiscal_code(fiscal_code):
         errors.append(
             ("reporter.fiscal_code", _("This is not a valid Italian fiscal code."))
         )
+    return fullname, email, phone, fiscal_code, errors
 
-    images = data.get("images") or []
-    photos = []
-    max_count = setting("photo_max_count")
-    max_bytes = setting("photo_max_megabytes") * 1024 * 1024
-    if not isinstance(images, list):
-        errors.append(("images", _("Images must be a list.")))
-    elif len(images) > max_count:
-        errors.append(
-            ("images", _("Send at most ${count} images.", mapping={"count": max_count}))
-        )
-    else:
-        budget = PixelBudget(setting("photo_pixel_budget"))
-        for item in images:
-            photo, error = _photo(item, max_bytes, budget)
-            if error:
-                errors.append(("images", error))
-                break
-            photos.append(photo)
 
-    documents = data.get("attachments") or []
+def check_attachments(documents):
+    """(Attachments, errors) of the documents' bytes."""
+    if len(documents) > MAX_ATTACHMENTS:
+        return [], [("attachments", _("Send at most 3 PDF attachments."))]
     attachments = []
-    if not isinstance(documents, list) or len(documents) > MAX_ATTACHMENTS:
-        errors.append(("attachments", _("Send at most 3 PDF attachments.")))
-    else:
-        for item in documents:
-            attachment, error = _attachment(item, max_bytes)
-            if error:
-                errors.append(("attachments", error))
-                break
-            attachments.append(attachment)
+    for data in documents:
+        if len(data) > max_photo_bytes():
+            return [], [("attachments", _("An attachment is too large."))]
+        if not data.startswith(b"%PDF-"):
+            return [], [("attachments", _("Attachments must be PDF documents."))]
+        attachments.append(Attachment(data))
+    return attachments, []
 
-    channel = _text(data, "channel") or "web"
-    if channel != "web" and not staff:
-        errors.append(("channel", _("Only the staff may record another channel.")))
-    elif channel not in _channels():
-        errors.append(("channel", _("Unknown channel.")))
 
+def check_channel(entry, operator):
+    channel = entry.channel or "web"
+    if channel != "web" and not operator:
+        return channel, [("channel", _("Only the staff may record another channel."))]
+    if channel not in CHANNEL_TITLES:
+        return channel, [("channel", _("Unknown channel."))]
+    return channel, []
+
+
+def validate(context, entry, trusted=False, errors=()):
+    """Check an Entry against the rules of its category; returns a
+    Submission or raises SubmissionError with every error, ``errors`` (what
+    the route found reading the request) first.
+
+    ``trusted`` is for an application holding an API key of the
+    municipality: it may use the categories closed to anonymous citizens
+    (it has identified its users); every other rule stays. Who may type in
+    reports for others (a moderator, an operator) may leave out the consent
+    and the reporter's e-mail, and record another channel."""
+    errors = list(errors)
+    operator = may_moderate(context)
+    anonymous = api.user.is_anonymous()
+    category, found = check_category(entry, anonymous, trusted)
+    errors += found
+    answers, found = check_answers(category, entry.answers)
+    errors += found
+    title, description, found = check_text(entry)
+    errors += found
+    errors += check_consent(entry, operator)
+    lat, lon, address, found = check_place(entry, category)
+    errors += found
+    fullname, email, phone, fiscal_code, found = check_reporter(
+        entry, anonymous, operator
+    )
+    errors += found
+    errors += check_photo_count(len(entry.photos))
+    attachments, found = check_attachments(entry.attachments)
+    errors += found
+    channel, found = check_channel(entry, operator)
+    errors += found
     if errors:
         raise SubmissionError(errors)
     return Submission(
-        category=category_id,
+        category=entry.category,
         title=title,
         description=description,
         address=address,
@@ -314,19 +286,13 @@ def validate(context, data, trusted=False):
         longitude=lon,
         fullname=fullname,
         email=email,
-        phone=one_line(_text(reporter, "phone")),
+        phone=phone,
         fiscal_code=fiscal_code,
         channel=channel,
-        photos=photos,
+        photos=list(entry.photos),
         attachments=attachments,
         answers=answers,
     )
-
-
-def _channels():
-    from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
-
-    return CHANNEL_TITLES
 
 
 def _in_territory(lat, lon):
@@ -408,7 +374,7 @@ def create_report(folder, submission, number=None):
         )
         document = _add(report, document)
         for permission in ("View", "Access contents information"):
-            document.manage_permission(permission, ATTACHMENT_READERS, acquire=False)
+            document.manage_permission(permission, PRIVATE_READERS, acquire=False)
         document.reindexObjectSecurity()
     report.reindexObject()
     return report

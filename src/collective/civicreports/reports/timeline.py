@@ -1,6 +1,7 @@
 """The public steps of a report: dated states, without who did them."""
 
 from collective.civicreports import _
+from collective.civicreports.reports.workflow import history
 from plone import api
 
 
@@ -13,15 +14,10 @@ def state_title(state_id):
 
 
 def timeline(report):
-    """[{"state", "title", "date"}], oldest first. Actors and comments stay
-    out: they are for the staff (the workflow history view)."""
-    history = report.workflow_history.get("civicreport_workflow", ())
-    steps = []
-    for entry in history:
-        state = entry.get("review_state")
-        if not state:
-            continue
-        steps.append(
-            {"state": state, "title": state_title(state), "date": entry.get("time")}
-        )
-    return steps
+    """[{"state", "title", "date"}], oldest first, the dates time zone
+    aware. Actors and comments stay out: they are for the staff (the
+    workflow history view)."""
+    return [
+        {"state": step.state, "title": state_title(step.state), "date": step.time}
+        for step in history(report)
+    ]

@@ -3,10 +3,11 @@ of them that every route asks about, its transitions, and the one reader
 of its history.
 
 The definition itself is data: ``profiles/default/workflows/
-civicreport_workflow/definition.xml``; ``tests/test_workflow.py`` checks
+civicreport_workflow/definition.xml``; ``tests/test_rules.py`` checks
 that the names here are the ones there.
 """
 
+from collective.civicreports.reports.dates import aware
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,13 +57,6 @@ class Step:
     time: datetime  # time zone aware
 
 
-def _aware(value):
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.astimezone()
-    # A DateTime: the workflow tool stores those.
-    return value.asdatetime()
-
-
 def history(report):
     """The Steps of the report, oldest first. Read without any permission
     check: callers decide who sees what (``timeline`` shows the public
@@ -74,7 +68,7 @@ def history(report):
             state=entry.get("review_state"),
             actor=entry.get("actor") or "",
             comment=entry.get("comments") or "",
-            time=_aware(entry["time"]),
+            time=aware(entry["time"]),
         )
         for entry in entries
         if entry.get("review_state")

@@ -17,6 +17,9 @@ transaction.
 """
 
 from BTrees.OOBTree import OOBTree
+from collective.civicreports import _
+from collective.civicreports.permissions import may_moderate
+from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.tracking import apart
 from dataclasses import dataclass
 from persistent import Persistent
@@ -141,6 +144,36 @@ def check(action, client, limit, now=None):
     """Whether one more ``action`` would be allowed, without counting it:
     to refuse early, before the work the count is for."""
     return _counted(action, client, limit, False, now)
+
+
+TOO_MANY_REPORTS = _("Too many reports in the last hour. Try again later.")
+TOO_MANY_ACTIONS = _("Too many requests from your address. Try again later.")
+
+
+def reports_of(request, folder, record=True):
+    """The limit of the reports of the current user in ``folder`` (those
+    who type in reports for others have none): counts one with
+    ``record``, else only looks."""
+    if may_moderate(folder):
+        return ALLOWED
+    if api.user.is_anonymous():
+        limit = setting("anonymous_rate_limit")
+    else:
+        limit = setting("citizen_rate_limit")
+    counted = hit if record else check
+    return counted("submit", client_of(request), limit)
+
+
+def citizen_action(request):
+    """Count one follow, support or answer from the private page."""
+    return hit("engagement", client_of(request), setting("engagement_rate_limit"))
+
+
+def refuse(request, decision):
+    """What an answer says of a refused request: 429 and Retry-After."""
+    response = request.response
+    response.setStatus(429)
+    response.setHeader("Retry-After", str(decision.retry_after))
 
 
 def reset():

@@ -9,6 +9,7 @@ out the photos and attachments the user may not view."""
 
 from collective.civicreports.interfaces import ICivicReportsLayer
 from collective.civicreports.interfaces import IReport
+from collective.civicreports.permissions import is_staff
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports.moderation import is_published
 from collective.civicreports.reports.moderation import photos
@@ -20,10 +21,6 @@ from plone.restapi.serializer.dxcontent import SerializeFolderToJson
 from zope.component import adapter
 from zope.i18n import translate
 from zope.interface import implementer
-
-
-MODERATE = "collective.civicreports: Moderate reports"
-ANSWER = "collective.civicreports: Answer reports"
 
 
 @implementer(ISerializeToJson)
@@ -47,16 +44,11 @@ class ReportSerializer(SerializeFolderToJson):
         result["support_count"] = engagement.support_count(self.context)
         return result
 
-    def _staff(self):
-        return api.user.has_permission(
-            MODERATE, obj=self.context
-        ) or api.user.has_permission(ANSWER, obj=self.context)
-
     def _photos(self):
         """The published photos; the staff, who choose which to publish,
         get every photo with its flag. The reporter, who may open their own
         unpublished photos, is shown what the public sees, as on the page."""
-        staff = self._staff()
+        staff = is_staff(self.context)
         found = []
         for photo in photos(self.context):
             published = is_published(photo)

@@ -3,8 +3,9 @@
 The municipality promises to assign a report to the competent office within
 ``assignment_hours`` of its submission and to answer it (close it) within
 ``answer_days``. Deadlines run on the calendar or, with ``working_days``, on
-working days only: Monday to Friday, neither an Italian national holiday nor
-one of the municipality's own holidays (e.g. the patron saint's day).
+working days only: Monday to Friday, neither an Italian public holiday (the
+``holidays`` package's calendar of Italy, optionally with the patron
+saint's day of a province) nor one of the municipality's own closures.
 Pure Python, no Plone: callers feed it plain datetimes.
 
 Datetimes may be naive or aware. Results keep the tzinfo of the input and
@@ -13,6 +14,10 @@ even across a change to or from daylight saving time, as an office would
 read its own promise. Do not mix naive and aware datetimes in one call.
 """
 
+from collective.civicreports.inputs.params import day
+from collective.civicreports.reports.workflow import ENDED_STATES
+from collective.civicreports.reports.workflow import MODERATION_STATES
+from collective.civicreports.reports.workflow import REJECTED
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -20,7 +25,7 @@ from datetime import time
 from datetime import timedelta
 from functools import lru_cache
 
-import re
+import holidays as holiday_calendar
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,9 @@ class Policy:
     answer_days: int = 30  # from submission to the answer (closing)
     working_days: bool = False  # count only working days
     holidays: frozenset[date] = frozenset()  # the municipality's own holidays
-    national_holidays: bool = True  # also skip Italian national holidays
+    national_holidays: bool = True  # also skip Italian public holidays
+    # A province (its code, as "CA"): its patron saint's day is a holiday too.
+    province: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,34 +46,17 @@ class Status:
     remaining: timedelta | None  # negative when overdue
 
 
-def easter_sunday(year: int) -> date:
-    """Easter Sunday by the anonymous Gregorian (Meeus/Jones/Butcher) algorithm."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    shift = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * shift) // 451
-    month, day = divmod(h + shift - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+@lru_cache(maxsize=256)
+def _public(year: int, province: str | None = None) -> frozenset[date]:
+    # The package knows the holidays that come and go (4 October is one
+    # again from 2026) and each province's patron saint.
+    return frozenset(holiday_calendar.Italy(years=year, subdiv=province))
 
 
-@lru_cache(maxsize=64)
-def _national(year: int) -> frozenset[date]:
-    fixed = ((1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15))
-    fixed += ((11, 1), (12, 8), (12, 25), (12, 26))
-    days = {date(year, month, day) for month, day in fixed}
-    # Easter Sunday is a Sunday anyway; Easter Monday (Pasquetta) is not.
-    days.add(easter_sunday(year) + timedelta(days=1))
-    return frozenset(days)
-
-
-def italian_holidays(year: int) -> set[date]:
-    """Italian national public holidays of ``year`` (a fresh, mutable set)."""
-    return set(_national(year))
+def italian_holidays(year: int, province: str | None = None) -> set[date]:
+    """Italian public holidays of ``year`` (a fresh, mutable set), with the
+    patron saint's day of ``province``."""
+    return set(_public(year, province))
 
 
 def is_working_day(day: date, policy: Policy) -> bool:
@@ -74,7 +64,7 @@ def is_working_day(day: date, policy: Policy) -> bool:
     it answers the question, the callers decide whether to ask it."""
     if day.weekday() >= 5 or day in policy.holidays:
         return False
-    return not (policy.national_holidays and day in _national(day.year))
+    return not (policy.national_holidays and day in _public(day.year, policy.province))
 
 
 def _next_working_day(day: date, policy: Policy) -> date:
@@ -171,17 +161,14 @@ def sla_status(
     """
     assign_by = assignment_deadline(submitted, policy)
     answer_by = answer_deadline(submitted, policy)
-    if state == "rejected":
+    if state == REJECTED:
         assigned = closed = None  # whatever happened before, nothing is owed
-    waiting = state in ("submitted", "approved")
-    answering = state not in ("closed", "rejected")
+    waiting = state in MODERATION_STATES
+    answering = state not in ENDED_STATES
     return {
         "assignment": _status(assign_by, assigned, waiting, now),
         "answer": _status(answer_by, closed, answering, now),
     }
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_holidays(text: str) -> frozenset[date]:
@@ -193,9 +180,7 @@ def parse_holidays(text: str) -> frozenset[date]:
         if not line or line.startswith("#"):
             continue
         try:
-            if not _ISO_DATE.fullmatch(line):
-                raise ValueError
-            days.add(date.fromisoformat(line))
+            days.add(day(line))
         except ValueError:
             raise ValueError(
                 f"line {number}: {line!r} is not a date in the form YYYY-MM-DD"

@@ -13,13 +13,17 @@ The reporter's personal data (``PERSONAL_COLUMNS``) go out only to whoever
 may read them: see ``personal_allowed`` and ``rows``.
 """
 
-from AccessControl import getSecurityManager
 from collective.civicreports.behaviors.reporter import FIELDS as PERSONAL_FIELDS
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.text import printable
+from collective.civicreports.permissions import may_see_reporter_data
+from collective.civicreports.reports.dates import iso
+from collective.civicreports.reports.offices import group_title
 from collective.civicreports.reports.timeline import state_title
-from collective.civicreports.sla.stats import first_time
-from collective.civicreports.sla.stats import state_of
+from collective.civicreports.reports.workflow import ASSIGN
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import first_time
+from collective.civicreports.reports.workflow import state_of
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from openpyxl import Workbook
@@ -51,7 +55,6 @@ COLUMNS = (
     "closed",
 )
 PERSONAL_COLUMNS = PERSONAL_FIELDS
-VIEW_REPORTER_DATA = "collective.civicreports: View reporter data"
 
 # A spreadsheet runs a cell starting with these as a formula: a citizen's
 # title "=HYPERLINK(...)" must stay text (CSV/formula injection). Excel set
@@ -62,18 +65,10 @@ FORMULA_RE = re.compile(r"(^|[;,\t\n])([\s\"']*)(?=[=+\-@])")
 MAX_WIDTH = 60
 
 
-def may_see_personal(report):
-    return bool(getSecurityManager().checkPermission(VIEW_REPORTER_DATA, report))
-
-
 def personal_allowed(reports):
     """Whether the export has the personal columns at all: only when the
     current user may read the reporter's data of at least one report."""
-    return any(may_see_personal(report) for report in reports)
-
-
-def _iso(date):
-    return date.ISO8601() if date is not None else ""
+    return any(may_see_reporter_data(report) for report in reports)
 
 
 def _title(titles, value):
@@ -82,11 +77,9 @@ def _title(titles, value):
 
 
 def _office_title(office, cache):
-    if not office:
-        return ""
+    # A few offices for thousands of rows: look each up once.
     if office not in cache:
-        group = api.group.get(groupname=office)
-        cache[office] = (group and group.getProperty("title")) or office
+        cache[office] = group_title(office)
     return cache[office]
 
 
@@ -96,7 +89,7 @@ def _public_row(report, offices):
     state = state_of(report)
     return {
         "tracking_number": report.tracking_number or "",
-        "created": _iso(report.created()),
+        "created": iso(report.created()),
         "state": api.portal.translate(state_title(state)) if state else "",
         "category": category.title if category else report.category or "",
         "kind": _title(KIND_TITLES, category.kind) if category else "",
@@ -109,8 +102,8 @@ def _public_row(report, offices):
         "description": report.description or "",
         "answer": getattr(report, "answer", None) or "",
         # The first ones, as the service levels and the statistics count.
-        "assigned": _iso(first_time(report, "assign")),
-        "closed": _iso(first_time(report, "close")),
+        "assigned": iso(first_time(report, ASSIGN)),
+        "closed": iso(first_time(report, CLOSE)),
     }
 
 
@@ -123,7 +116,7 @@ def rows(reports, personal):
     for report in reports:
         row = _public_row(report, offices)
         if personal:
-            allowed = may_see_personal(report)
+            allowed = may_see_reporter_data(report)
             for name in PERSONAL_COLUMNS:
                 row[name] = (getattr(report, name, None) or "") if allowed else ""
         result.append(row)

@@ -1,6 +1,10 @@
 """Service levels of the reports, from the settings: see ``deadlines``."""
 
+from collective.civicreports.reports.dates import aware
 from collective.civicreports.reports.settings import setting
+from collective.civicreports.reports.workflow import ASSIGN
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import first_time
 from collective.civicreports.sla.deadlines import parse_holidays
 from collective.civicreports.sla.deadlines import Policy
 from collective.civicreports.sla.deadlines import sla_status
@@ -17,26 +21,20 @@ def policy():
         answer_days=setting("answer_days"),
         working_days=bool(setting("working_days")),
         holidays=holidays,
+        province=setting("holiday_province") or None,
     )
 
 
-def _history_time(report, transitions):
-    for entry in report.workflow_history.get("civicreport_workflow", ()):
-        if entry.get("action") in transitions:
-            return entry["time"].asdatetime().replace(tzinfo=None)
-    return None
-
-
 def report_sla(report, state, now=None):
-    """{"assignment": Status, "answer": Status} of a report."""
+    """{"assignment": Status, "answer": Status} of a report, in time zone
+    aware datetimes (``now``: naive ones are in the server's zone)."""
     # An operator records when a phone call or a letter came in.
-    received = getattr(report, "received", None)
-    submitted = received or report.created().asdatetime().replace(tzinfo=None)
+    submitted = aware(getattr(report, "received", None) or report.created())
     return sla_status(
         state,
         submitted,
-        now or datetime.now(),
+        aware(now) or datetime.now().astimezone(),
         policy(),
-        assigned=_history_time(report, ("assign",)),
-        closed=_history_time(report, ("close",)),
+        assigned=first_time(report, ASSIGN),
+        closed=first_time(report, CLOSE),
     )

@@ -2,36 +2,24 @@
 
 Pure computation over report objects: the views choose the reports (see
 ``filter_reports``) and render the result. Times come from the workflow
-history, as the service levels of ``sla`` do, so that the figures and the
+history (``reports.workflow``), as the service levels do, so that the figures and the
 deadlines shown on each report always agree.
 """
 
 from collections import Counter
-from collective.civicreports.reports.queries import _date_range
+from collective.civicreports.reports.dates import aware
+from collective.civicreports.reports.queries import date_range
+from collective.civicreports.reports.workflow import ASSIGN
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import CLOSED
+from collective.civicreports.reports.workflow import ENDED_STATES
+from collective.civicreports.reports.workflow import first_time
+from collective.civicreports.reports.workflow import state_of
 from collective.civicreports.sla.levels import report_sla
 from datetime import datetime
 from plone import api
 
 import statistics
-
-
-WORKFLOW = "civicreport_workflow"
-CLOSED_STATES = ("closed", "rejected")
-
-
-def state_of(report):
-    """The review state, read from the history like the workflow tool does;
-    no permission is checked (the objects come from an unrestricted search)."""
-    history = report.workflow_history.get(WORKFLOW, ())
-    return history[-1].get("review_state") if history else None
-
-
-def first_time(report, action):
-    """The DateTime of the first ``action`` transition, or None."""
-    for entry in report.workflow_history.get(WORKFLOW, ()):
-        if entry.get("action") == action:
-            return entry.get("time")
-    return None
 
 
 def _counts(values):
@@ -68,29 +56,30 @@ def compute(reports, now=None):
 
     Durations run from the creation of a report to the FIRST assignment or
     closing: a report reopened later keeps the time of its first answer, as
-    the service-level commitments do. ``now`` (a naive local datetime)
-    decides what is overdue; it defaults to the current time.
+    the service-level commitments do. ``now`` (a datetime; a naive one is
+    in the server's zone) decides what is overdue; it defaults to the
+    current time.
     """
     reports = list(reports)
-    now = now or datetime.now()
+    now = aware(now) or datetime.now().astimezone()
     hours_to_assign, days_to_close = [], []
     closed = within = overdue = 0
     states = []
     for report in reports:
         state = state_of(report)
         states.append(state)
-        created = report.created()
-        assigned = first_time(report, "assign")
+        created = aware(report.created())
+        assigned = first_time(report, ASSIGN)
         if assigned is not None:
-            hours_to_assign.append((assigned - created) * 24)
-        closing = first_time(report, "close")
+            hours_to_assign.append((assigned - created).total_seconds() / 3600)
+        closing = first_time(report, CLOSE)
         if closing is not None:
-            days_to_close.append(closing - created)
+            days_to_close.append((closing - created).total_seconds() / 86400)
         sla = report_sla(report, state, now=now)
-        if state == "closed":
+        if state == CLOSED:
             closed += 1
             within += not sla["answer"].overdue
-        elif state not in CLOSED_STATES and (
+        elif state not in ENDED_STATES and (
             sla["answer"].overdue or sla["assignment"].overdue
         ):
             overdue += 1
@@ -123,7 +112,7 @@ def filter_reports(folder, start=None, end=None, category=None):
         "sort_on": "created",
         "sort_order": "ascending",
     }
-    dates = _date_range(start, end)
+    dates = date_range(start, end)
     if dates:
         query["created"] = dates
     if category:

@@ -1,10 +1,14 @@
 """Keep the local roles and the catalog of a report in step with its data."""
 
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.permissions import MODERATOR_ROLE
+from collective.civicreports.permissions import OFFICE_ROLE
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports.offices import moderators_group
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import last_comment
 from plone import api
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
-from Products.CMFCore.utils import getToolByName
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.lifecycleevent.interfaces import IObjectAddedEvent
 
@@ -13,8 +17,6 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-OFFICE_ROLE = "ReportOffice"
-MODERATOR_ROLE = "ReportModerator"
 SECURITY_FIELDS = {"office", "confidential"}
 
 
@@ -76,12 +78,11 @@ def report_transitioned(report, event):
     # The workflow tool reindexes its own variables only.
     report.reindexObject(idxs=["report_map"])
     transition = getattr(event, "transition", None)
-    if transition is None or transition.id != "close":
+    if transition is None or transition.id != CLOSE:
         return
     if getattr(report, "answer", None):
         return
-    workflow = getToolByName(report, "portal_workflow")
-    comment = (workflow.getInfoFor(report, "comments", "") or "").strip()
+    comment = last_comment(report).strip()
     if comment:
         report.answer = comment
         report.reindexObject()
@@ -92,9 +93,7 @@ def folder_added(folder, event):
     # Content rules store their assignments on the folder the first time a
     # rule runs there: do it now, not in the first (concurrent) submissions.
     IRuleAssignmentManager(folder)
-    group_id = api.portal.get_registry_record(
-        "collective.civicreports.moderators_group", default="moderators"
-    )
+    group_id = moderators_group()
     if group_id and api.group.get(groupname=group_id) is not None:
         roles = set(folder.get_local_roles_for_userid(group_id)) | {MODERATOR_ROLE}
         folder.manage_setLocalRoles(group_id, sorted(roles))

@@ -3,6 +3,7 @@
 from collective.civicreports.privacy.validators import fiscal_code_check_char
 from collective.civicreports.reports.submission import create_report
 from collective.civicreports.reports.submission import validate
+from collective.civicreports.services.reports.post import entry_from_json
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 from email.header import decode_header
@@ -107,7 +108,8 @@ def submit(portal, user=None, **overrides):
     new_request()
     login_as(portal, user)
     try:
-        return create_report(folder, validate(folder, payload(**overrides)))
+        entry, errors = entry_from_json(payload(**overrides))
+        return create_report(folder, validate(folder, entry, errors=errors))
     finally:
         login_as(portal, "admin")
 

@@ -1,9 +1,14 @@
 """The daily job: reminders of overdue reports and erasure of personal data."""
 
+from collective.civicreports.behaviors.reporter import FIELDS
 from collective.civicreports.jobs import daily
+from collective.civicreports.privacy import retention
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports.moderation import original_text
 from collective.civicreports.reports.moderation import redact
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import last_time
+from collective.civicreports.sla import reminders
 from collective.civicreports.testing import INTEGRATION_TESTING
 from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import login_as
@@ -40,7 +45,7 @@ class ReminderTest(unittest.TestCase):
 
     def remind(self, now):
         """(count, [(To, subject, body)]) of one run at ``now``."""
-        count = daily.send_reminders(self.portal, now=now)
+        count = reminders.send_reminders(self.portal, now=now)
         mails = [parse_mail(raw) for raw in self.portal.MailHost.messages]
         self.portal.MailHost.reset()
         return count, [(m["To"], subject(m), body(m)) for m in mails]
@@ -120,11 +125,11 @@ class RetentionTest(unittest.TestCase):
         report.answer = "Buca riparata."
         run_as(self.portal, "roads", "close", report)
         self.report = report
-        self.closed = daily._closed_at(report)
+        self.closed = last_time(report, CLOSE)
 
     def erase(self, months_later):
         now = self.closed + timedelta(days=round(months_later * 30.5))
-        return daily.erase_personal_data(self.portal, now=now)
+        return retention.erase_personal_data(self.portal, now=now)
 
     def history_text(self):
         history = self.report.workflow_history["civicreport_workflow"]
@@ -135,7 +140,7 @@ class RetentionTest(unittest.TestCase):
         self.assertIn(PERSONAL["fullname"].upper(), self.history_text())
         self.assertEqual(self.erase(25), 1)
 
-        for field in daily.FIELDS:
+        for field in FIELDS:
             self.assertIsNone(getattr(self.report, field), field)
         self.assertEqual(engagement.follower_emails(self.report), [])
         self.assertFalse(engagement.has_supported(self.report, "citizen"))
@@ -218,11 +223,11 @@ class RetentionTest(unittest.TestCase):
 
     def test_months_before(self):
         self.assertEqual(
-            daily.months_before(datetime(2026, 3, 31, 6, 15), 1),
+            retention.months_before(datetime(2026, 3, 31, 6, 15), 1),
             datetime(2026, 2, 28, 6, 15),
         )
         self.assertEqual(
-            daily.months_before(datetime(2026, 1, 15), 25), datetime(2023, 12, 15)
+            retention.months_before(datetime(2026, 1, 15), 25), datetime(2023, 12, 15)
         )
 
 

@@ -5,7 +5,6 @@ from collective.civicreports.sla.deadlines import add_days
 from collective.civicreports.sla.deadlines import add_working_hours
 from collective.civicreports.sla.deadlines import answer_deadline
 from collective.civicreports.sla.deadlines import assignment_deadline
-from collective.civicreports.sla.deadlines import easter_sunday
 from collective.civicreports.sla.deadlines import is_working_day
 from collective.civicreports.sla.deadlines import italian_holidays
 from collective.civicreports.sla.deadlines import parse_holidays
@@ -25,37 +24,34 @@ WORKING = Policy(working_days=True)
 
 
 class HolidaysTest(unittest.TestCase):
-    def test_easter_sunday(self):
-        # Published dates, including the earliest (22 March) and latest
-        # (25 April) possible Easter.
+    def test_easter_monday(self):
+        # Published dates of Easter, including the earliest (22 March) and
+        # latest (25 April) possible since the Republic's calendar (1947):
+        # the Monday after is a holiday.
         known = {
-            1818: date(1818, 3, 22),
-            1943: date(1943, 4, 25),
+            2008: date(2008, 3, 23),
             2000: date(2000, 4, 23),
             2024: date(2024, 3, 31),
             2025: date(2025, 4, 20),
             2026: date(2026, 4, 5),
             2038: date(2038, 4, 25),
-            2285: date(2285, 3, 22),
         }
         for year, sunday in known.items():
-            self.assertEqual(easter_sunday(year), sunday, year)
-
-    def test_easter_monday(self):
-        self.assertIn(date(2024, 4, 1), italian_holidays(2024))
-        self.assertIn(date(2025, 4, 21), italian_holidays(2025))
-        self.assertIn(date(2026, 4, 6), italian_holidays(2026))
+            self.assertIn(sunday + timedelta(days=1), italian_holidays(year), year)
         self.assertNotIn(date(2026, 4, 13), italian_holidays(2026))
 
     def test_2026(self):
         expected = {
             date(2026, 1, 1),
             date(2026, 1, 6),
+            date(2026, 4, 5),
             date(2026, 4, 6),
             date(2026, 4, 25),
             date(2026, 5, 1),
             date(2026, 6, 2),
             date(2026, 8, 15),
+            # Saint Francis, a national holiday again from 2026.
+            date(2026, 10, 4),
             date(2026, 11, 1),
             date(2026, 12, 8),
             date(2026, 12, 25),
@@ -63,9 +59,17 @@ class HolidaysTest(unittest.TestCase):
         }
         self.assertEqual(italian_holidays(2026), expected)
 
+    def test_patron_saint_of_a_province(self):
+        # Saint Saturninus, in Cagliari.
+        self.assertNotIn(date(2026, 10, 30), italian_holidays(2026))
+        self.assertIn(date(2026, 10, 30), italian_holidays(2026, "CA"))
+        cagliari = Policy(working_days=True, province="CA")
+        self.assertFalse(is_working_day(date(2026, 10, 30), cagliari))
+        self.assertTrue(is_working_day(date(2026, 10, 30), WORKING))
+
     def test_result_is_a_copy(self):
         italian_holidays(2026).clear()
-        self.assertEqual(len(italian_holidays(2026)), 11)
+        self.assertEqual(len(italian_holidays(2026)), 13)
 
     def test_is_working_day(self):
         self.assertTrue(is_working_day(date(2026, 1, 16), WORKING))  # Friday

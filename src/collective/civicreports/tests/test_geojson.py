@@ -198,6 +198,7 @@ class FiltersTest(GeoJSONCase):
             ({"category": "Not an id!"}, "category"),
             ({"since": "garbage"}, "since"),
             ({"since": "2024-13-45"}, "since"),
+            ({"since": "2026-W48-1"}, "since"),
             ({"since": "US/Eastern"}, "since"),
             ({"state": ["approved", "closed"]}, "state"),
         ]

@@ -115,6 +115,19 @@ class AnswersTest(unittest.TestCase):
         # The question is kept as it was asked.
         self.assertEqual(answers[0]["question"], "How big is the hole?")
 
+    def test_numbers_and_dates_as_written(self):
+        for given, shown in (
+            ({"depth": "12"}, "12"),
+            ({"depth": 12}, "12"),
+            ({"depth": "0,25"}, "0.25"),
+            ({"depth": "1e21"}, "1e+21"),
+            ({"since": "2026-11-30 08:15"}, "2026-11-30T08:15:00"),
+            ({"since": "2026-11-30T08:15:00Z"}, "2026-11-30T08:15:00+00:00"),
+        ):
+            answers, errors = self.check(dict(given, size="small"))
+            self.assertEqual(errors, [], given)
+            self.assertEqual(answers[-1]["answer"], shown, given)
+
     def test_a_comma_separated_multivaluelist(self):
         answers, errors = self.check({"size": "small", "hazards": "cars,bikes"})
         self.assertEqual(errors, [])
@@ -134,6 +147,9 @@ class AnswersTest(unittest.TestCase):
             ({"size": "small", "hazards": ["cars", "trucks"]}, "answers.hazards"),
             ({"size": "small", "depth": "deep"}, "answers.depth"),
             ({"size": "small", "depth": "nan"}, "answers.depth"),
+            ({"size": "small", "depth": "1e999"}, "answers.depth"),
+            ({"size": "small", "depth": "9" * 400}, "answers.depth"),
+            ({"size": "small", "since": "2026-W48"}, "answers.since"),
             ({"size": "small", "since": "yesterday"}, "answers.since"),
             ({"size": "small", "since": "2026-02-31"}, "answers.since"),
             ({"size": "small", "notes": "x" * 2001}, "answers.notes"),

@@ -164,6 +164,9 @@ class SearchAnonymousTest(EndpointCase):
         for params in (
             {"start": "yesterday"},
             {"end": "2024-13-45"},
+            # ISO 8601 dates fromisoformat would take, and nobody means.
+            {"start": "2026-W48-1"},
+            {"end": "20261130"},
             {"b_size": "many"},
             {"b_start": "-1"},
             {"state": "submitted"},

@@ -157,6 +157,7 @@ BAD_INPUT = [
         },
         "reporter.fiscal_code",
     ),
+    ("bad phone", {"reporter": dict(PERSONAL, phone="123")}, "reporter.phone"),
     ("latitude out of range", {"latitude": 91, "longitude": 9.1}, "latitude"),
     ("longitude out of range", {"latitude": 39.2, "longitude": -181}, "latitude"),
     ("latitude not a number", {"latitude": "abc", "longitude": 9.1}, "latitude"),

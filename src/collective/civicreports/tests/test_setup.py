@@ -222,3 +222,119 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(
             workflow.transitions["approve"].actbox_url, "%(content_url)s/@@moderate"
         )
+
+    def test_upgrade_to_1004(self):
+        from collective.civicreports.reports.tracking import allocate
+        from collective.civicreports.upgrades.v1004 import upgrade
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        portal = self.layer["portal"]
+        record = "collective.civicreports.holiday_province"
+        registry = getUtility(IRegistry)
+        del registry.records[record]
+        before = allocate(portal, 2026)
+        upgrade(None)
+        self.assertIn(record, registry.records)
+        self.assertIsNone(registry[record])
+        number = int(before.split("-")[1])
+        self.assertEqual(allocate(portal, 2026), f"2026-{number + 1:06d}")
+
+
+class TestMovedClasses(unittest.TestCase):
+    """A database made before 1004 names the old modules of two classes, in
+    their objects' records and in their parents' references to them. It
+    still loads, and after the upgrade step no record names them."""
+
+    OLD_MODULES = {
+        "TrackingCounter": "collective.civicreports.tracking",
+        "ReportMapIndex": "collective.civicreports.mapfeatures",
+    }
+
+    def old_database(self):
+        from BTrees.OOBTree import OOBTree
+        from collective.civicreports.geo.mapindex import ReportMapIndex
+        from collective.civicreports.reports.tracking import ANNOTATION_KEY
+        from collective.civicreports.reports.tracking import TrackingCounter
+        from collective.civicreports.upgrades import aliases  # noqa: F401
+        from Products.ZCatalog.Catalog import Catalog
+
+        import transaction
+
+        classes = (TrackingCounter, ReportMapIndex)
+        # Pickles name a class by its __module__: as the old code did.
+        modules = [cls.__module__ for cls in classes]
+        for cls in classes:
+            cls.__module__ = self.OLD_MODULES[cls.__name__]
+        try:
+            db = self.open()
+            manager = transaction.TransactionManager()
+            root = db.open(manager).root()
+            counter = TrackingCounter()
+            counter.next(2026)
+            root["annotations"] = OOBTree({ANNOTATION_KEY: counter})
+            root["catalog"] = catalog = Catalog()
+            catalog.addIndex("report_map", ReportMapIndex("report_map"))
+            manager.commit()
+            db.close()
+        finally:
+            for cls, module in zip(classes, modules, strict=True):
+                cls.__module__ = module
+
+    def setUp(self):
+        import tempfile
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.path = f"{folder.name}/Data.fs"
+
+    def open(self):
+        """A database of its own: nothing loaded from a cache."""
+        from ZODB import DB
+        from ZODB.FileStorage import FileStorage
+
+        return DB(FileStorage(self.path))
+
+    def naming_old_modules(self):
+        from ZODB.FileStorage import FileStorage
+
+        storage = FileStorage(self.path, read_only=True)
+        try:
+            oids = {record.oid for tx in storage.iterator() for record in tx}
+            return sorted(
+                name
+                for oid in oids
+                for name in self.OLD_MODULES.values()
+                if name.encode() + b"\n" in storage.load(oid)[0]
+            )
+        finally:
+            storage.close()
+
+    def test_old_database_upgraded(self):
+        from collective.civicreports.reports.tracking import ANNOTATION_KEY
+        from collective.civicreports.upgrades.v1004 import store_counter_again
+        from collective.civicreports.upgrades.v1004 import store_index_again
+
+        import transaction
+
+        self.old_database()
+        # Each old name is in the object's record and its parent's.
+        self.assertEqual(
+            self.naming_old_modules(),
+            sorted(2 * list(self.OLD_MODULES.values())),
+        )
+        db = self.open()
+        manager = transaction.TransactionManager()
+        root = db.open(manager).root()
+        store_counter_again(root["annotations"])
+        store_index_again(root["catalog"])
+        manager.commit()
+        db.close()
+        self.assertEqual(self.naming_old_modules(), [])
+        db = self.open()
+        root = db.open(transaction.TransactionManager()).root()
+        self.assertEqual(root["annotations"][ANNOTATION_KEY].next(2026), 2)
+        self.assertEqual(
+            root["catalog"].indexes["report_map"].meta_type, "ReportMapIndex"
+        )
+        db.close()

@@ -2,6 +2,7 @@ from collective.civicreports.geo import territory
 from collective.civicreports.privacy.validators import fiscal_code_check_char
 from collective.civicreports.privacy.validators import is_valid_email
 from collective.civicreports.privacy.validators import is_valid_fiscal_code
+from collective.civicreports.privacy.validators import is_valid_phone
 
 import json
 import unittest
@@ -35,6 +36,22 @@ class FiscalCodeTest(unittest.TestCase):
             "RSSMRA80A01H501UU",
         ):
             self.assertFalse(is_valid_fiscal_code(code), code)
+
+
+class PhoneTest(unittest.TestCase):
+    def test_valid(self):
+        for number in (
+            "3470001122",
+            "347 000 1122",
+            "+39 347 0001122",
+            "070 123456",
+            "+44 20 7946 0958",
+        ):
+            self.assertTrue(is_valid_phone(number), number)
+
+    def test_invalid(self):
+        for number in ("", "123", "347", "telefono", "+39 0", "00000000000000000"):
+            self.assertFalse(is_valid_phone(number), number)
 
 
 class EmailTest(unittest.TestCase):

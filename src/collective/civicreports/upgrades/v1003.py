@@ -6,6 +6,7 @@ writer can write."""
 
 from collective.civicreports.behaviors.reporter import FIELDS as REPORTER_FIELDS
 from collective.civicreports.inputs.text import printable
+from collective.civicreports.reports.workflow import WORKFLOW_ID
 from collective.civicreports.security.ratelimit import install_counters
 from plone import api
 
@@ -21,7 +22,7 @@ def upgrade(context):
         setup.runImportStepFromProfile(PROFILE, step)
     # The reports take the new permission settings of their state.
     workflow = api.portal.get_tool("portal_workflow")
-    definition = workflow.getWorkflowById("civicreport_workflow")
+    definition = workflow.getWorkflowById(WORKFLOW_ID)
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Report"):
         report = brain._unrestrictedGetObject()

@@ -1,7 +1,7 @@
 from collective.civicreports import _
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import all_categories
-from plone import api
+from collective.civicreports.reports.offices import office_choices
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
@@ -64,18 +64,9 @@ def active(context):
 @provider(IVocabularyFactory)
 def offices(context):
     """The user groups an office can be, but the built-in ones."""
-    builtin = {
-        "Administrators",
-        "Site Administrators",
-        "Reviewers",
-        "AuthenticatedUsers",
-    }
-    terms = []
-    for group in api.group.get_groups():
-        group_id = group.getId()
-        if group_id in builtin:
-            continue
-        title = group.getProperty("title") or group_id
-        terms.append(SimpleTerm(group_id, group_id, title))
-    terms.sort(key=lambda term: str(term.title).lower())
-    return SimpleVocabulary(terms)
+    return SimpleVocabulary(
+        [
+            SimpleTerm(choice["id"], choice["id"], choice["title"])
+            for choice in office_choices()
+        ]
+    )

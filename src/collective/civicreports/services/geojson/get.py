@@ -3,6 +3,7 @@ for maps. Built from catalog metadata only, so that it stays fast with many
 thousands of reports, and cacheable with an ETag and Last-Modified."""
 
 from collections import OrderedDict
+from collective.civicreports import _
 from collective.civicreports.categories.registry import all_categories
 from collective.civicreports.categories.registry import CATEGORY_ID_RE
 from collective.civicreports.categories.registry import get_category
@@ -15,8 +16,10 @@ from collective.civicreports.geo.mapindex import MODIFIED
 from collective.civicreports.geo.mapindex import PATH
 from collective.civicreports.geo.mapindex import records
 from collective.civicreports.geo.mapindex import STATE
-from collective.civicreports.reports.queries import PUBLIC_STATES
+from collective.civicreports.inputs import params
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports.timeline import state_title
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from DateTime import DateTime
 from email.utils import formatdate
 from email.utils import parsedate_to_datetime
@@ -27,7 +30,6 @@ from zope.i18n import translate
 import hashlib
 import json
 import math
-import re
 import threading
 
 
@@ -35,88 +37,56 @@ CONTENT_TYPE = "application/geo+json; charset=utf-8"
 # The answer depends on the user (authentication) and on the language of
 # the state titles; the service only answers to ``Accept: application/json``.
 VARY = "Accept, Accept-Language, Authorization, Cookie"
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be understood; the message says why."""
+NOT_A_CATEGORY = _("This is not the id of a category.")
+BBOX_FOUR = _("Give four numbers: minLon,minLat,maxLon,maxLat.")
+BBOX_NUMBERS = _("minLon,minLat,maxLon,maxLat must be finite numbers.")
+BBOX_LONGITUDES = _("Longitudes must be between -180 and 180.")
+BBOX_LATITUDES = _("Latitudes must be between -90 and 90.")
+BBOX_ORDER = _(
+    "The minimum longitude and latitude must not be greater than the maximum ones."
+)
 
 
 def parse_filters(form):
     """The filters of the query parameters. Empty parameters are ignored;
-    raises BadParameter for invalid ones."""
-    bbox = _param(form, "bbox")
-    category = _param(form, "category")
-    state = _param(form, "state")
-    since = _param(form, "since")
+    raises BadInput for invalid ones."""
+    bbox = params.one(form, "bbox")
+    category = params.one(form, "category")
     filters = {"bbox": _bbox(bbox) if bbox else None}
     if category:
         # Only the form is checked: the reports of a removed category keep
         # its id, and a map may still ask for them.
         if not CATEGORY_ID_RE.match(category):
-            raise BadParameter(f"category: {category!r} is not a category id.")
+            raise BadInput("category", NOT_A_CATEGORY)
         filters["category"] = category
+    state = params.choice(form, "state", PUBLIC_STATES)
     if state:
-        if state not in PUBLIC_STATES:
-            raise BadParameter(
-                f"state: {state!r} is not one of {', '.join(PUBLIC_STATES)}."
-            )
         filters["state"] = state
+    since = params.iso_moment(form, "since")
     if since:
-        filters["since"] = _date(since).micros()
+        filters["since"] = DateTime(since.isoformat()).micros()
     return filters
-
-
-def _param(form, name):
-    value = form.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise BadParameter(f"{name}: give this parameter once.")
-    return value.strip()
 
 
 def _bbox(value):
     parts = value.split(",")
     if len(parts) != 4:
-        raise BadParameter(
-            "bbox: give four numbers, minLon,minLat,maxLon,maxLat "
-            f"(got {len(parts)} values)."
-        )
+        raise BadInput("bbox", BBOX_FOUR)
     try:
         numbers = [float(part) for part in parts]
     except ValueError:
-        raise BadParameter(
-            "bbox: minLon,minLat,maxLon,maxLat must be numbers."
-        ) from None
+        raise BadInput("bbox", BBOX_NUMBERS) from None
     # float() accepts "nan" and "inf", which no range query can use.
     if not all(math.isfinite(number) for number in numbers):
-        raise BadParameter("bbox: minLon,minLat,maxLon,maxLat must be finite numbers.")
+        raise BadInput("bbox", BBOX_NUMBERS)
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise BadParameter("bbox: longitudes must be between -180 and 180.")
+        raise BadInput("bbox", BBOX_LONGITUDES)
     if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise BadParameter("bbox: latitudes must be between -90 and 90.")
+        raise BadInput("bbox", BBOX_LATITUDES)
     if min_lon > max_lon or min_lat > max_lat:
-        raise BadParameter(
-            "bbox: the minimum longitude and latitude must not be greater "
-            "than the maximum ones."
-        )
+        raise BadInput("bbox", BBOX_ORDER)
     return numbers
-
-
-def _date(value):
-    # DateTime reads many things as dates (a bare time zone name is "now"
-    # in that zone): only ISO dates, with or without a time, are taken.
-    if not ISO_DATE_RE.match(value):
-        raise BadParameter(
-            f"since: {value!r} is not an ISO 8601 date, e.g. 2024-05-31 "
-            "or 2024-05-31T08:00:00+02:00."
-        )
-    try:
-        return DateTime(value)
-    except Exception:
-        raise BadParameter(f"since: {value!r} is not a valid date.") from None
 
 
 def _json(value):
@@ -163,8 +133,8 @@ class ReportsGeoJSONGet(Service):
         self.check_permission()
         try:
             filters = parse_filters(self.request.form)
-        except BadParameter as error:
-            return self._bad_request(str(error))
+        except BadInput as error:
+            return self._bad_request(error)
         response = self.request.response
         etag = self._etag()
         response.setHeader("ETag", etag)
@@ -281,9 +251,8 @@ class ReportsGeoJSONGet(Service):
     def _state_title(self, state):
         return translate(state_title(state), context=self.request)
 
-    def _bad_request(self, message):
-        response = self.request.response
-        response.setStatus(400)
-        response.setHeader("Content-Type", "application/json")
-        error = {"error": {"type": "BadRequest", "message": message}}
-        return json.dumps(error, separators=(",", ":"))
+    def _bad_request(self, error):
+        # render() answers text: the error too.
+        body = params.bad_request(self.request, error)
+        self.request.response.setHeader("Content-Type", "application/json")
+        return json.dumps(body, separators=(",", ":"))

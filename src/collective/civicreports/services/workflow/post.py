@@ -11,6 +11,7 @@ from collective.civicreports import _
 from collective.civicreports.inputs.edge import json_document
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports import moderation
+from collective.civicreports.reports.workflow import APPROVE
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from zope.i18n import translate
 
@@ -23,7 +24,7 @@ NOT_AN_OBJECT = _("The request body must be a JSON object.")
 
 class ReportTransition(WorkflowTransition):
     def reply(self):
-        if self.transition != "approve":
+        if self.transition != APPROVE:
             return super().reply()
         try:
             data = json_document(self.request) if self.request.get("BODY") else {}
@@ -33,7 +34,7 @@ class ReportTransition(WorkflowTransition):
             return self._refuse("BadRequest", NOT_AN_OBJECT)
         available = {t["id"] for t in self.wftool.getTransitionsFor(self.context)}
         found = moderation.unresolved_findings(self.context)
-        if not found or "approve" not in available:
+        if not found or APPROVE not in available:
             # Nothing to accept, or not theirs to accept: the base class says.
             return super().reply()
         if data.get("accept_findings") is not True:
