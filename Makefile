@@ -7,10 +7,13 @@ BIN := $(VENV)/bin
 VAR := var
 PORT ?= 8080
 SMTP_PORT ?= 8025
+OIDC_PORT ?= 8081
+APPIO_PORT ?= 8026
 SITE_ID ?= Plone
 # Debian packages the tests need (installed with apt-get when missing):
-# the browser tests run in Chromium, the RelStorage tests on PostgreSQL.
-DEBIAN_PACKAGES ?= chromium chromium-driver postgresql
+# the browser tests run in Chromium, the RelStorage tests on PostgreSQL; the
+# PDF receipt embeds DejaVu when Titillium Web is not installed.
+DEBIAN_PACKAGES ?= chromium chromium-driver postgresql fonts-dejavu-core
 
 .DEFAULT_GOAL := help
 
@@ -26,8 +29,10 @@ $(VENV)/.installed: $(BIN)/python setup.py constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[test]" ruff zpretty
 	touch $@
 
-# Leaflet and its clustering plugin, from npm (package-lock.json), copied
-# where Plone serves them; axe-core stays in node_modules for the tests.
+# Leaflet and its clustering plugin, and Bootstrap Italia's CSS with its
+# Titillium Web font (the optional bootstrap_italia profile), from npm
+# (package-lock.json), copied where Plone serves them; axe-core and
+# Lighthouse stay in node_modules for the tests and `make bench`.
 STATIC := src/collective/civicreports/browser/static
 VENDOR := $(STATIC)/vendor
 
@@ -43,6 +48,12 @@ $(VENDOR)/.installed: node_modules/.installed
 	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 	  node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	mkdir -p $(VENDOR)/bootstrap-italia/css $(VENDOR)/bootstrap-italia/fonts
+	cp node_modules/bootstrap-italia/dist/css/bootstrap-italia.min.css \
+	  node_modules/bootstrap-italia/LICENSE $(VENDOR)/bootstrap-italia/css/
+	cp node_modules/bootstrap-italia/dist/fonts/Titillium_Web/*.woff2 \
+	  node_modules/bootstrap-italia/dist/fonts/Titillium_Web/OFL.txt \
+	  $(VENDOR)/bootstrap-italia/fonts/
 	touch $@
 
 .PHONY: assets
@@ -70,7 +81,8 @@ instance: install
 
 .PHONY: site
 site: instance ## Create the demo site (once)
-	SITE_ID=$(SITE_ID) SMTP_PORT=$(SMTP_PORT) MAIL_QUEUE=$(abspath $(VAR))/mailqueue \
+	SITE_ID=$(SITE_ID) SMTP_PORT=$(SMTP_PORT) OIDC_PORT=$(OIDC_PORT) APPIO_PORT=$(APPIO_PORT) \
+	  MAIL_QUEUE=$(abspath $(VAR))/mailqueue APPIO_QUEUE=$(abspath $(VAR))/appio-queue \
 	  $(BIN)/zconsole run $(VAR)/instance/zope.conf scripts/create_site.py
 
 .PHONY: start
@@ -78,17 +90,22 @@ start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(
 	@mkdir -p $(VAR)/mail
 	@# Nothing sends while Zope is down: a lock left by a crash would hold a mail for hours.
 	@find $(VAR)/mailqueue -name '.sending-*' -delete 2>/dev/null || true
-	@$(BIN)/python scripts/mailsink.py --port $(SMTP_PORT) --maildir $(VAR)/mail & \
-	  sink=$$!; trap "kill $$sink 2>/dev/null" EXIT INT TERM; \
-	  echo "Serving http://127.0.0.1:$(PORT)/$(SITE_ID) (mail in $(VAR)/mail/)"; \
-	  $(BIN)/runwsgi $(VAR)/instance/zope.ini
+	@# The stand-ins of the outside world, on 127.0.0.1: the mail server, the
+	@# SPID/CIE broker (demo identities) and App IO (messages in var/appio/).
+	@$(BIN)/python scripts/mailsink.py --port $(SMTP_PORT) --maildir $(VAR)/mail & sink=$$!; \
+	  $(BIN)/python scripts/oidc_provider.py --port $(OIDC_PORT) --issuer http://127.0.0.1:$(OIDC_PORT) \
+	    --redirect-uri http://127.0.0.1:$(PORT)/$(SITE_ID)/acl_users/spid_cie/callback & oidc=$$!; \
+	  $(BIN)/python scripts/appio_standin.py --port $(APPIO_PORT) --dir $(VAR)/appio & appio=$$!; \
+	  trap "kill $$sink $$oidc $$appio 2>/dev/null" EXIT INT TERM; \
+	  echo "Serving http://127.0.0.1:$(PORT)/$(SITE_ID) (mail in $(VAR)/mail/, App IO messages in $(VAR)/appio/)"; \
+	  APPIO_QUEUE=$(abspath $(VAR))/appio-queue $(BIN)/runwsgi $(VAR)/instance/zope.ini
 
 .PHONY: test
 test: install system-packages ## Install what the tests need and run them all
 	$(BIN)/zope-testrunner --test-path src --all -v $(TESTOPTS)
 
 .PHONY: bench
-bench: install system-packages ## Measure the map, the staff's pages and the feed against plain Plone, at 10,000 and 100,000 reports (COUNT=..., BENCH_LARGE=0)
+bench: install system-packages ## Lighthouse on the citizens' pages, then the map, the staff's pages and the feed against plain Plone, at 10,000 and 100,000 reports (COUNT=..., BENCH_LARGE=0, LIGHTHOUSE=0)
 	$(BIN)/python scripts/bench.py $(or $(COUNT),10000)
 
 .PHONY: daily

@@ -52,6 +52,12 @@ setup(
         # Phone numbers in reporter data and in free text.
         "phonenumbers",
         "python-dateutil",
+        # SPID and CIE through the municipality's OpenID Connect broker.
+        "pas.plugins.oidc",
+        # The PDF receipt of a report.
+        "fpdf2",
+        # The App IO client (appio/client.py).
+        "requests",
     ],
     extras_require={
         "test": [
@@ -68,6 +74,8 @@ setup(
             # Two Zope processes on one database, as in production.
             "RelStorage",
             "psycopg2-binary",
+            # The OpenID Connect provider the identity tests start.
+            "pyop",
         ],
         "dev": ["aiosmtpd"],
     },

@@ -1,9 +1,12 @@
 """``make bench``: how the site copes with many reports.
 
-Builds a throw-away instance as ``make start`` does, fills it with COUNT
-reports (default 10,000; one in ten waiting for moderation), then measures
-in headless Chromium how long the archive page takes from navigation to
-all the pins on the map, the staff's moderation queue and statistics page,
+First Lighthouse's mobile performance score of the form, the archive and a
+report page of the demo site as ``make start`` makes it (lighthouse.py;
+``LIGHTHOUSE=0`` skips it). Then builds a throw-away instance as ``make
+start`` does, fills it with COUNT reports (default 10,000; one in ten
+waiting for moderation), then measures in headless Chromium how long the
+archive page takes from navigation to all the pins on the map, the
+staff's moderation queue and statistics page,
 and the GeoJSON feed against a plain-catalog baseline in the same run;
 with 10,000 or more, again after adding nine times as many (``BENCH_LARGE=0``
 skips that stage). Prints the figures (docs/performance.rst).
@@ -161,6 +164,10 @@ TEN_TIMES_BOX = "9.1075,39.2183,9.1359,39.2293"
 def main(count):
     from collective.civicreports.tests.chromium import start_chromium
 
+    if os.environ.get("LIGHTHOUSE", "1") != "0":
+        import lighthouse
+
+        lighthouse.measure_demo()
     with tempfile.TemporaryDirectory(prefix="civicreports-bench-") as var:
         port = free_port()
         instance = write_instance(Path(var), port)

@@ -5,6 +5,8 @@ from collective.civicreports.categories.questions import check_lines
 from zope import schema
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 import holidays as holiday_calendar
 
@@ -66,11 +68,43 @@ class ICategory(Interface):
         default=[],
     )
 
+    identification = schema.Choice(
+        title=_("Identification of the citizen"),
+        description=_(
+            "Who may send a report of this category: anyone, a citizen "
+            "logged in with an account of the site, or only a citizen "
+            "identified with SPID or CIE."
+        ),
+        vocabulary=SimpleVocabulary(
+            [
+                SimpleTerm("anonymous", title=_("Anonymous citizens too")),
+                SimpleTerm("account", title=_("An account of the site")),
+                SimpleTerm("digital_identity", title=_("SPID or CIE")),
+            ]
+        ),
+        required=True,
+        default="anonymous",
+    )
+
+    # Before identification; profiles and integrations may still set it, and
+    # the stricter of the two applies (categories/registry.py:
+    # identification). The control panel keeps it in step.
     allow_anonymous = schema.Bool(
         title=_("Open to anonymous citizens"),
         description=_("If unchecked, citizens must log in to use this category."),
         required=False,
         default=True,
+    )
+
+    answer_days = schema.Int(
+        title=_("Days to answer"),
+        description=_(
+            "The longest time to answer a report of this category. Empty: "
+            "the days set for all the reports in Site Setup."
+        ),
+        required=False,
+        min=1,
+        max=3650,
     )
 
     within_territory = schema.Bool(
@@ -207,6 +241,16 @@ class ICivicReportsSettings(Interface):
         default=60,
         min=1,
         max=500,
+    )
+    privacy_notice_url = schema.TextLine(
+        title=_("Address of the privacy notice"),
+        description=_(
+            "The municipality's full information notice on the processing of "
+            "personal data (GDPR art. 13), linked from the first step of the "
+            "form. Empty: the site's own privacy page, if it has one."
+        ),
+        required=False,
+        default="",
     )
     confirm_anonymous_email = schema.Bool(
         title=_("Anonymous citizens confirm their e-mail"),

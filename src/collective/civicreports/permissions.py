@@ -31,6 +31,8 @@ MODERATOR_ROLE = "ReportModerator"  # local, on report folders
 OFFICE_ROLE = "ReportOffice"  # local, on the reports assigned to an office
 # Through which everybody, other citizens included, may see an object.
 PUBLIC_ROLES = frozenset(("Anonymous", "Authenticated", "Member"))
+# The citizen who made a report with an account owns it (local role).
+REPORTER_ROLE = "Owner"
 # Who may see what is kept from the public (a document, a photo not yet
 # published): the staff in charge and the reporter.
 PRIVATE_READERS = (
@@ -38,8 +40,19 @@ PRIVATE_READERS = (
     "Site Administrator",
     MODERATOR_ROLE,
     OFFICE_ROLE,
-    "Owner",
+    REPORTER_ROLE,
 )
+
+
+def reporter_ids(report):
+    """The user ids of the citizen who made the report with an account."""
+    return [
+        user_id for user_id, roles in report.get_local_roles() if REPORTER_ROLE in roles
+    ]
+
+
+def is_reporter(report, user_id):
+    return REPORTER_ROLE in report.get_local_roles_for_userid(user_id)
 
 
 def _allowed(permission, obj):

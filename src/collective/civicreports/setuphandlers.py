@@ -10,6 +10,11 @@ from zope.interface import implementer
 
 
 RULE_PREFIX = "civicreports-"
+DISPLAYED_TYPES = "plone.displayed_types"
+# In the navigation and the site map: the folder is the service's way in.
+# Its reports are not: a list of every report is the archive's job, which
+# shows only the public ones.
+NAVIGATION_TYPES = ("ReportFolder",)
 
 
 @implementer(INonInstallable)
@@ -54,11 +59,34 @@ def translate_rules(language):
                     setattr(action, name, tr(text))
 
 
+def show_in_navigation():
+    """Report folders in the navigation and the site map, reports not."""
+    displayed = list(api.portal.get_registry_record(DISPLAYED_TYPES, default=()))
+    changed = [t for t in displayed if t != "Report"]
+    changed += [t for t in NAVIGATION_TYPES if t not in changed]
+    if changed != displayed:
+        api.portal.set_registry_record(DISPLAYED_TYPES, tuple(changed))
+    # Folders made before: their language and navigation flag, indexed.
+    for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        portal_type="ReportFolder"
+    ):
+        brain._unrestrictedGetObject().reindexObject()
+
+
+def hide_from_navigation():
+    displayed = api.portal.get_registry_record(DISPLAYED_TYPES, default=None)
+    if displayed is not None:
+        api.portal.set_registry_record(
+            DISPLAYED_TYPES, tuple(t for t in displayed if t not in NAVIGATION_TYPES)
+        )
+
+
 def post_install(context):
     site = api.portal.get()
     tracking.install_counter(site)
     ratelimit.install_counters(site)
     translate_rules(site_language())
+    show_in_navigation()
 
 
 def uninstall(context):
@@ -66,5 +94,6 @@ def uninstall(context):
     if storage is not None:
         for key in [key for key in storage if key.startswith(RULE_PREFIX)]:
             del storage[key]
+    hide_from_navigation()
     # The tracking counter stays: numbers are never reused, not even after
     # a reinstall.

@@ -3,6 +3,8 @@
 from collective.civicreports import _
 from collective.civicreports.browser.details import DetailsMixin
 from collective.civicreports.browser.forms import say
+from collective.civicreports.browser.my_reports import RatingForm
+from collective.civicreports.browser.my_reports import tracked_facts
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
@@ -127,9 +129,13 @@ class UnfollowView(BrowserView):
         return self.request.response.redirect(self.context.absolute_url())
 
 
-class TrackView(DetailsMixin, BrowserView):
+class TrackView(RatingForm, DetailsMixin, BrowserView):
     """``<report folder>/@@track?n=<number>&t=<token>``: the reporter's
-    private page, in any state, without an account."""
+    private page, in any state, without an account; with the facts of the
+    citizen's area and, once closed, the rating form (a POST here)."""
+
+    # The rating form shows the values the edge could not clean as errors.
+    handles_bad_input = True
 
     def __call__(self):
         form = self.request.form
@@ -137,7 +143,19 @@ class TrackView(DetailsMixin, BrowserView):
         if report is None:
             raise NotFound(_("This link is not valid."))
         self.report = report
+        posted = self.request.method == "POST" and self.posts_rating()
+        if posted and self.handle_rating(report):
+            return self.request.response.redirect(engagement.private_url(report))
         return self.index()
+
+    def facts(self):
+        return tracked_facts(self.report)
+
+    def rating_action(self):
+        return f"{self.context.absolute_url()}/@@track"
+
+    def rating_fields(self):
+        return {"n": self.report.getId(), "t": self.token()}
 
     def photos(self):
         # The photos of a report that is not public yet cannot be shown to

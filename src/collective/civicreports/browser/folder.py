@@ -1,5 +1,7 @@
-"""The public archive of a report folder: filters, list, map and feed."""
+"""The folder's landing page, the service card of the Designers Italia
+model, with the public archive below it: filters, list, map and feed."""
 
+from collective.civicreports import _
 from collective.civicreports.browser.details import Dates
 from collective.civicreports.browser.details import map_settings
 from collective.civicreports.categories.registry import active_categories
@@ -7,10 +9,14 @@ from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import GIVEN_TWICE
 from collective.civicreports.inputs.text import printable
+from collective.civicreports.reports.offices import group_title
+from collective.civicreports.reports.offices import moderators_group
 from collective.civicreports.reports.queries import public_query
+from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
+from html import escape
 from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
@@ -23,6 +29,44 @@ from zope.i18n import translate
 
 FILTERS = ("category", "kind", "state", "text", "start", "end")
 PAGE_SIZE = 20
+
+# The sections of the service card, in the model's order: (field, anchor,
+# title, the validator's data-element). The titles are the model's index.
+CARD_SECTIONS = (
+    ("audience", "who-needs", _("Who it is for"), "service-addressed"),
+    ("how_to", "how-to", _("How to"), "service-how-to"),
+    ("needed", "needed", _("What is needed"), "service-needed"),
+    ("outcome", "obtain", _("What you get"), "service-achieved"),
+    ("timing", "deadlines", _("Times and deadlines"), "service-calendar-text"),
+    ("costs", "costs", _("Costs"), None),
+)
+
+
+def blocks(text):
+    """A plain text as paragraphs and lists: paragraphs are separated by an
+    empty line, and lines starting with "- " are the items of a list."""
+    found = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            found.append({"items": [line[2:].strip() for line in lines]})
+        else:
+            found.append({"text": " ".join(lines)})
+    return found
+
+
+def blocks_html(text):
+    """``blocks`` as HTML, every text escaped."""
+    parts = []
+    for block in blocks(text):
+        if "items" in block:
+            items = "".join(f"<li>{escape(item)}</li>" for item in block["items"])
+            parts.append(f"<ul>{items}</ul>")
+        else:
+            parts.append(f"<p>{escape(block['text'])}</p>")
+    return "".join(parts)
 
 
 class FilteredReports(BrowserView):
@@ -119,6 +163,55 @@ class ReportFolderView(Dates, FilteredReports):
 
     def map_settings(self):
         return map_settings()
+
+    # The service card
+
+    def archived(self):
+        """Whether the visitor came for the archive (a filter, a page of
+        it): the card is then shorter than the list."""
+        return bool(self.filters()) or "b_start" in self.request.form
+
+    def sections(self):
+        """The card's sections with text, as the template shows them."""
+        found = []
+        for field, anchor, title, element in CARD_SECTIONS:
+            content = blocks(getattr(self.context, field, ""))
+            if content:
+                found.append(
+                    {
+                        "id": anchor,
+                        "title": title,
+                        "element": element,
+                        "html": blocks_html(getattr(self.context, field, "")),
+                    }
+                )
+        return found
+
+    def html(self, field):
+        return blocks_html(getattr(self.context, field, ""))
+
+    def conditions_url(self):
+        return (
+            getattr(self.context, "conditions_url", None)
+            or setting("privacy_notice_url")
+            or ""
+        )
+
+    def office(self):
+        return getattr(self.context, "contacts", "") or group_title(moderators_group())
+
+    def topics(self):
+        return [topic for topic in getattr(self.context, "topics", None) or [] if topic]
+
+    def page_index(self):
+        """The index of the page: the card's sections, then the archive."""
+        entries = [{"id": s["id"], "title": s["title"]} for s in self.sections()]
+        entries.append({"id": "service-access", "title": _("Access the service")})
+        if self.html("conditions") or self.conditions_url():
+            entries.append({"id": "conditions", "title": _("Terms of service")})
+        entries.append({"id": "contacts", "title": _("Contacts")})
+        entries.append({"id": "civicreports-archive", "title": _("Public reports")})
+        return entries
 
 
 class ReportsFeed(FilteredReports):

@@ -7,9 +7,13 @@ from collective.civicreports import _
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.browser.forms import say
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.inputs import params
+from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.inputs.text import TOO_LONG
 from collective.civicreports.permissions import may_moderate
 from collective.civicreports.reports import handling
 from collective.civicreports.reports import messages
+from collective.civicreports.reports import protocol
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.offices import user_offices
 from collective.civicreports.reports.timeline import state_title
@@ -78,6 +82,16 @@ class HandleView(PostedForm):
             return self.request.response.redirect(
                 api.portal.get().absolute_url() + "/@@my-office"
             )
+        elif "form.buttons.protocol" in form:
+            number = self.text("protocol_number")
+            if len(number) > protocol.PROTOCOL_MAX:
+                raise BadInput(
+                    "protocol_number",
+                    _(TOO_LONG, mapping={"count": protocol.PROTOCOL_MAX}),
+                )
+            day = params.iso_date(form, "protocol_date") if number else None
+            protocol.record(report, number, day)
+            say(self.request, _("Protocol number saved."))
         elif "form.buttons.answer" in form:
             handling.save_answer(report, self.text("answer"))
             say(self.request, _("Answer saved."))
@@ -107,6 +121,15 @@ class HandleView(PostedForm):
     def category_title(self):
         category = get_category(self.context.category)
         return category.title if category else self.context.category
+
+    def protocol(self):
+        """The registration shown: the register's, when an integration
+        provides it, else what the staff typed."""
+        return protocol.protocol(self.context)
+
+    def protocol_editable(self):
+        # An integration's adapter makes the register the only source.
+        return protocol.IProtocolNumber(self.context, None) is None
 
     def channel_title(self):
         return CHANNEL_TITLES.get(self.context.channel, self.context.channel)

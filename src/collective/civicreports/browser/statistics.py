@@ -12,6 +12,8 @@ from collective.civicreports.categories.registry import all_categories
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs import params
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.permissions import may_moderate
+from collective.civicreports.reports import satisfaction
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.sla import export
 from collective.civicreports.sla.stats import compute
@@ -140,8 +142,56 @@ class StatisticsView(ReportFilters):
     """``<report folder>/@@report-statistics``."""
 
     def __call__(self):
-        self.stats = compute(self.reports())
+        reports = self.reports()
+        self.stats = compute(reports)
+        self.ratings = satisfaction.results(reports)
         return self.index()
+
+    def rating_figures(self):
+        """The reporters' ratings (``reports/satisfaction``): counts only."""
+        ratings = self.ratings
+        average = ratings["average"]
+        return {
+            "count": ratings["count"],
+            "average": None if average is None else self._number(average),
+            "chart": dict(
+                bar_chart(
+                    [
+                        (
+                            self.translate(
+                                _("${count} out of 5 stars", mapping={"count": star})
+                            ),
+                            count,
+                        )
+                        for star, count in reversed(ratings["by_star"].items())
+                    ]
+                ),
+                id="rating",
+                title=_("Ratings by stars"),
+                header=_("Stars"),
+            ),
+            "followups": [
+                {
+                    "id": band,
+                    "question": question,
+                    "answers": [
+                        {"title": options[key], "count": count}
+                        for key, count in ratings[band].items()
+                    ],
+                }
+                for band, question, options in (
+                    ("negative", satisfaction.NEGATIVE_QUESTION, satisfaction.NEGATIVE),
+                    ("positive", satisfaction.POSITIVE_QUESTION, satisfaction.POSITIVE),
+                )
+            ],
+        }
+
+    def rating_comments(self):
+        """The free texts: the reporters' words, for the moderators only
+        (the page's permission), never in a public figure."""
+        if not may_moderate(self.context):
+            return []
+        return self.ratings["comments"]
 
     def categories(self):
         # Inactive ones too: their old reports are still counted.

@@ -1,17 +1,24 @@
-"""``<report folder>/@@segnala``: the citizens' report form.
+"""``<report folder>/@@segnala``: the citizens' report form, in the steps of
+the Designers Italia model (authorizations, report details, summary, then
+the confirmation page ``@@segnala-inviata``).
 
-One page in steps (they become one-at-a-time steps with JavaScript). The
-server decides everything: the same validation as the REST API, then, before
-creating the report, two questions that need an answer of the citizen: use
-the position found in a photo? is it one of these reports nearby?
+The server decides everything: each step is checked by the same rules as
+the REST API before the next is shown, and the questions that need an
+answer of the citizen (use the position found in a photo? is it one of these
+reports nearby?) are asked in the step of the place. The script only adds
+checks in the browser, the map and the drafts of anonymous citizens.
 """
 
 from collective.civicreports import _
+from collective.civicreports.browser.details import Dates
 from collective.civicreports.browser.details import map_settings
 from collective.civicreports.categories.questions import category_questions
 from collective.civicreports.categories.registry import active_categories
+from collective.civicreports.categories.registry import DIGITAL_IDENTITY
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.categories.registry import identification
 from collective.civicreports.geo.nearby import nearby_reports
+from collective.civicreports.identity import citizen
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.form import values as form_values
@@ -20,8 +27,9 @@ from collective.civicreports.privacy.photos import PhotoError
 from collective.civicreports.privacy.photos import PixelBudget
 from collective.civicreports.privacy.photos import process_photo
 from collective.civicreports.privacy.photos import TOO_MANY_PIXELS
+from collective.civicreports.reports import drafts
+from collective.civicreports.reports import engagement
 from collective.civicreports.reports import pending
-from collective.civicreports.reports.engagement import private_url
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.submission import create_and_commit
 from collective.civicreports.reports.submission import Entry
@@ -31,11 +39,13 @@ from collective.civicreports.reports.submission import validate
 from collective.civicreports.security import ratelimit
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone import api
+from plone.memoize.instance import memoize as memoize_method
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
+from zExceptions import NotFound
 from zope.i18n import translate
 from zope.interface import alsoProvides
 
@@ -67,7 +77,41 @@ def shown(form, name):
     return value if isinstance(value, str) else ""
 
 
-class SubmitReportView(BrowserView):
+# The model's steps (design-comuni-pagine-statiche, "segnalazione-0N"): the
+# form shows one at a time, on the server, so that each is checked before
+# the next without JavaScript; the values of the other steps travel with the
+# page as hidden inputs.
+AUTHORIZATIONS = "authorizations"
+DATA = "data"
+SUMMARY = "summary"
+STEPS = (AUTHORIZATIONS, DATA, SUMMARY)
+STEP_TITLES = {
+    AUTHORIZATIONS: _("Authorizations and conditions"),
+    DATA: _("Report details"),
+    SUMMARY: _("Summary"),
+    "confirmation": _("Confirmation"),
+}
+# Inputs of the data step besides the fields: the answers to the questions
+# the step asked (a photo's position, the reports nearby).
+DATA_EXTRAS = ("photo_position", "use_photo_position", "nearby_seen")
+NOT_SENT = _("Your report has not been sent yet: check the step below, then go on.")
+
+
+def stepper(current):
+    """The model's step indicator: the steps done, the current one."""
+    names = list(STEP_TITLES)
+    index = names.index(current)
+    return [
+        {
+            "title": STEP_TITLES[name],
+            "done": position < index,
+            "active": position == index,
+        }
+        for position, name in enumerate(names)
+    ]
+
+
+class SubmitReportView(Dates, BrowserView):
     details_macros = ViewPageTemplateFile("templates/details.pt")
 
     # Values the edge could not clean are shown as errors of their fields.
@@ -75,24 +119,292 @@ class SubmitReportView(BrowserView):
 
     def __call__(self):
         self.errors = []
+        self.notice = None
+        self.step = AUTHORIZATIONS
         self.kept_photos = []
         self.kept_attachments = []
+        self.photos = []
+        self.attachments = []
         self.photo_position = None
         self.nearby = []
-        form = self.request.form
-        if self.request.method == "POST" and "form.buttons.send" in form:
+        self.submission = None
+        self.draft = None
+        if self.request.method == "POST":
             CheckAuthenticator(self.request)
             self.errors.extend(
                 (field_of(name), message)
                 for name, message in bad_input(self.request).items()
             )
+            # Writes below (a draft, the rate counter) follow the token check.
             alsoProvides(self.request, IDisableCSRFProtection)
-            result = self.handle_send()
+            result = self.handle(self.request.form)
             if result is not None:
                 return result
+        else:
+            self.draft = self.saved_draft()
+            self.come_back()
         return self.index()
 
+    def come_back(self):
+        """Back from a login (SPID, CIE or an account) into the step the
+        citizen left: the login's return address names it, with the
+        acknowledgement of the notice already given."""
+        form = self.request.form
+        if form.get("step") == DATA and form.get("privacy_consent"):
+            self.step = DATA
+
+    def handle(self, form):
+        current = self.read("step", "")
+        current = current if current in STEPS else AUTHORIZATIONS
+        self.step = current
+        if "form.buttons.resume" in form:
+            return self.resume()
+        if "form.buttons.discard" in form:
+            drafts.discard(self.context, self.userid())
+            self.notice = _("The draft has been deleted.")
+            return None
+        # Carried from step to step even when a value above was refused.
+        self.photos = self.collect_photos()
+        self.attachments = self.collect_attachments()
+        if "form.buttons.back" in form:
+            self.errors = [e for e in self.errors if e[0] == "images"]
+            self.step = STEPS[max(STEPS.index(current) - 1, 0)]
+            return None
+        if "form.buttons.save" in form:
+            return self.save_draft()
+        if "form.buttons.send" in form:
+            return self.handle_send()
+        if current == AUTHORIZATIONS:
+            if self.check_authorizations():
+                self.step = DATA
+            return None
+        if current == DATA:
+            if self.check_data() is not None:
+                self.step = SUMMARY
+            return None
+        # The summary shown again: its values are checked as they are now.
+        if self.check_data() is None:
+            self.step = DATA
+        return None
+
+    # The steps' checks
+
+    def check_authorizations(self):
+        if not self.request.form.get("privacy_consent"):
+            self.errors.append(
+                (
+                    "privacy_consent",
+                    _("Confirm that you have read the privacy notice to go on."),
+                )
+            )
+            return False
+        return True
+
+    def check_data(self):
+        """The data step as the rules see it: the submission, or None with
+        the errors, or the questions the citizen must answer, on the page."""
+        form = self.request.form
+        entry = Entry(**{name: self.read(name, name) for name in TEXT_FIELDS})
+        for name in REPORTER_FIELDS:
+            setattr(entry, name, self.read(f"reporter_{name}", f"reporter.{name}"))
+        if self.errors:
+            return None
+        entry.photos = self.photos
+        entry.attachments = self.attachments
+        if not entry.latitude and form.get("use_photo_position") == "yes":
+            # The kept photos have lost their position: it came back as text.
+            position = self.read("photo_position", "latitude")
+            latitude, _sep, longitude = position.partition(",")
+            entry.latitude, entry.longitude = latitude, longitude
+            form["latitude"], form["longitude"] = latitude, longitude
+            del form["use_photo_position"]
+        # Checked in its own step; the send checks it again.
+        entry.privacy_consent = True
+        category = get_category(entry.category)
+        entry.answers = {
+            question.code: form.get(answer_name(entry.category, question.code))
+            for question in category_questions(category)
+        }
+        if not entry.latitude and "use_photo_position" not in form:
+            # Ask first: the answer may be the place the report still lacks.
+            self.photo_position = next(
+                (p for p in entry.photos if p.latitude is not None), None
+            )
+        try:
+            submission = validate(self.context, entry)
+        except SubmissionError as error:
+            self.errors.extend(
+                # The inputs of the answers are named by category too.
+                (name.replace("answers.", f"answers.{entry.category}.", 1), message)
+                for name, message in error.errors
+                if not (self.photo_position and name == "address")
+            )
+            return None
+        if self.errors or self.photo_position:
+            return None
+        if not form.get("nearby_seen"):
+            self.nearby = nearby_reports(
+                self.context,
+                submission.category,
+                submission.latitude,
+                submission.longitude,
+                setting("nearby_distance"),
+            )
+            if self.nearby:
+                return None
+        self.submission = submission
+        return submission
+
+    # Sending
+
+    def handle_send(self):
+        form = self.request.form
+        if form.get("website"):
+            # The honeypot field, invisible to people: a robot filled it.
+            self.errors.append(
+                ("", _("Your report could not be sent. Please try again."))
+            )
+            return None
+        # Refused before anything else is read; counted when the report is made.
+        if not self.within_limit(record=False):
+            return None
+        # Every step again: what came back from the page may have changed.
+        if not self.check_authorizations():
+            self.step = AUTHORIZATIONS
+            self.notice = NOT_SENT
+            return None
+        submission = self.check_data()
+        if submission is None:
+            self.step = DATA
+            self.notice = NOT_SENT
+            return None
+        if not self.within_limit(record=True):
+            return None
+        if api.user.is_anonymous() and setting("confirm_anonymous_email"):
+            pending.ask_confirmation(self.context, submission, self.request)
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/@@segnala-confirm-sent"
+            )
+        userid = self.userid()
+        report = create_and_commit(
+            self.context,
+            submission,
+            also=(lambda: drafts.discard(self.context, userid)) if userid else None,
+        )
+        return self.request.response.redirect(sent_url(report))
+
+    def within_limit(self, record):
+        decision = ratelimit.reports_of(self.request, self.context, record=record)
+        if not decision.allowed:
+            self.errors.append(("", ratelimit.TOO_MANY_REPORTS))
+            ratelimit.refuse(self.request, decision)
+        return decision.allowed
+
+    # Drafts: on the server for citizens with an account (in the browser,
+    # by the script, for the others)
+
+    def userid(self):
+        if api.user.is_anonymous():
+            return None
+        return api.user.get_current().getId()
+
+    def saved_draft(self):
+        userid = self.userid()
+        return drafts.load(self.context, userid) if userid else None
+
+    def save_draft(self):
+        userid = self.userid()
+        if userid is None:
+            self.errors.append(("", _("Log in to keep a draft on the site.")))
+            return None
+        if not self.within_drafts_limit():
+            return None
+        values = self.step_values(AUTHORIZATIONS) + self.step_values(DATA)
+        draft = drafts.save(
+            self.context,
+            userid,
+            values,
+            [photo.data for photo in self.photos],
+            self.attachments,
+        )
+        self.notice = _(
+            "The draft has been saved: you can resume it from this page until ${date}.",
+            mapping={"date": self.date(draft.expires_at.isoformat())},
+        )
+        return None
+
+    def within_drafts_limit(self):
+        decision = ratelimit.citizen_action(self.request)
+        if not decision.allowed:
+            self.errors.append(("", ratelimit.TOO_MANY_REPORTS))
+            ratelimit.refuse(self.request, decision)
+        return decision.allowed
+
+    def resume(self):
+        draft = self.saved_draft()
+        if draft is None:
+            self.notice = _("There is no draft to resume.")
+            return None
+        form = self.request.form
+        for name, value in draft.values:
+            if name.endswith(":list"):
+                form.setdefault(name.removesuffix(":list"), []).append(value)
+            else:
+                form[name] = value
+        form["kept_photos"] = [base64.b64encode(p).decode() for p in draft.photos]
+        form["kept_attachments"] = [
+            base64.b64encode(a).decode() for a in draft.attachments
+        ]
+        self.photos = self.collect_photos()
+        self.attachments = self.collect_attachments()
+        self.step = DATA if form.get("privacy_consent") else AUTHORIZATIONS
+        return None
+
     # What the template shows
+
+    def steps(self):
+        return stepper(self.step)
+
+    def step_number(self):
+        return STEPS.index(self.step) + 1
+
+    def step_title(self):
+        return STEP_TITLES[self.step]
+
+    def step_values(self, step):
+        """(input name, value) of a step's inputs, as the page sent them."""
+        form = self.request.form
+        if step == AUTHORIZATIONS:
+            return [("privacy_consent", "1")] if form.get("privacy_consent") else []
+        if step != DATA:
+            # The summary only shows what the other steps hold.
+            return []
+        names = list(TEXT_FIELDS)
+        names += [f"reporter_{name}" for name in REPORTER_FIELDS]
+        names += DATA_EXTRAS
+        category = get_category(shown(form, "category"))
+        if category is not None:
+            names += [
+                answer_name(shown(form, "category"), question.code)
+                for question in category_questions(category)
+            ]
+        pairs = []
+        for name in names:
+            given = form.get(name)
+            if isinstance(given, list):
+                pairs += [(f"{name}:list", v) for v in given if isinstance(v, str)]
+            elif isinstance(given, str) and given:
+                pairs.append((name, given))
+        return pairs
+
+    def carried(self):
+        """The values of the steps not shown, to send back with this one."""
+        return [
+            pair
+            for step in STEPS
+            if step != self.step
+            for pair in self.step_values(step)
+        ]
 
     def values(self):
         """The values typed so far, or the member's data on the first visit."""
@@ -101,21 +413,76 @@ class SubmitReportView(BrowserView):
         for name in REPORTER_FIELDS:
             values[name] = shown(form, f"reporter_{name}")
         values["privacy_consent"] = bool(form.get("privacy_consent"))
-        if self.request.method != "POST" and not api.user.is_anonymous():
-            member = api.user.get_current()
-            values["fullname"] = member.getProperty("fullname") or ""
-            values["email"] = member.getProperty("email") or ""
+        known = self.known_reporter()
+        if known["verified"]:
+            # What the identity provider says is the reporter's data (C.SE.1.5).
+            values["fullname"] = known["fullname"]
+            values["fiscal_code"] = known["fiscal_code"]
+            values["email"] = values["email"] or known["email"]
+        elif not any(values[name] for name in REPORTER_FIELDS):
+            values["fullname"] = known["fullname"]
+            values["email"] = known["email"]
         return values
 
+    @memoize_method
+    def known_reporter(self):
+        return citizen.known_reporter(self.request)
+
+    def verified(self):
+        return self.known_reporter()["verified"]
+
+    def privacy_notice_url(self):
+        configured = setting("privacy_notice_url")
+        if configured:
+            return configured
+        portal = api.portal.get()
+        return portal.absolute_url() + "/privacy"
+
+    def summary(self):
+        """The textual summary of the submission, in the model's groups."""
+        submission = self.submission
+        if submission is None:
+            return []
+        place = [(_("Address or place"), submission.address)]
+        if submission.latitude is not None:
+            place.append(
+                (
+                    _("Coordinates"),
+                    f"{submission.latitude:.6f}, {submission.longitude:.6f}",
+                )
+            )
+        report = [
+            (_("Category"), self.category_title(submission.category)),
+            (_("Subject"), submission.title),
+            (_("Description"), submission.description),
+        ]
+        report += [
+            (answer["question"], answer["answer"]) for answer in submission.answers
+        ]
+        report.append((_("Photos"), str(len(submission.photos))))
+        report.append((_("Documents"), str(len(submission.attachments))))
+        author = [
+            (_("Full name"), submission.fullname),
+            (_("E-mail"), submission.email),
+            (_("Phone"), submission.phone),
+            (_("Fiscal code"), submission.fiscal_code),
+        ]
+        return [
+            {"id": "report-place", "title": _("Place"), "rows": place},
+            {"id": "report-info", "title": _("Report"), "rows": report},
+            {"id": "report-author", "title": _("Author of the report"), "rows": author},
+        ]
+
     def category_groups(self):
-        anonymous = api.user.is_anonymous()
         groups = {}
         for key, category in active_categories():
+            level = identification(category)
             groups.setdefault(category.kind, []).append(
                 {
                     "id": key,
                     "title": category.title,
-                    "login": anonymous and not category.allow_anonymous,
+                    # What the citizen still lacks to use the category.
+                    "login": None if citizen.meets(level) else level,
                     "description": category.description or "",
                 }
             )
@@ -181,13 +548,31 @@ class SubmitReportView(BrowserView):
     def field_id(self, field):
         return "civicreport-" + (field or "form").replace(".", "-").replace("_", "-")
 
+    def came_from(self):
+        """The form's address at its data step, to come back to after a
+        login (the typed values are kept by the script meanwhile)."""
+        query = {"step": DATA, "privacy_consent": "1"}
+        category = shown(self.request.form, "category")
+        if category:
+            query["category"] = category
+        return f"{self.context.absolute_url()}/@@segnala?{urlencode(query)}"
+
     def login_url(self):
-        came_from = self.context.absolute_url() + "/@@segnala"
         return (
             api.portal.get().absolute_url()
             + "/login?"
-            + urlencode({"came_from": came_from})
+            + urlencode({"came_from": self.came_from()})
         )
+
+    def digital_identity_url(self):
+        """The SPID or CIE login, or None where the site has none."""
+        if self.verified():
+            return None
+        return citizen.login_url(self.came_from())
+
+    def needs_digital_identity(self):
+        category = get_category(shown(self.request.form, "category"))
+        return category is not None and identification(category) == DIGITAL_IDENTITY
 
     def anonymous(self):
         return api.user.is_anonymous()
@@ -204,77 +589,6 @@ class SubmitReportView(BrowserView):
             "megabytes": setting("photo_max_megabytes"),
         }
 
-    # Sending
-
-    def handle_send(self):
-        form = self.request.form
-        if form.get("website"):
-            # The honeypot field, invisible to people: a robot filled it.
-            self.errors.append(
-                ("", _("Your report could not be sent. Please try again."))
-            )
-            return None
-        # Refused before the photos are decoded; counted when the report is made.
-        if not self.within_limit(record=False):
-            return None
-        entry = Entry(**{name: self.read(name, name) for name in TEXT_FIELDS})
-        for name in REPORTER_FIELDS:
-            setattr(entry, name, self.read(f"reporter_{name}", f"reporter.{name}"))
-        unreadable = bool(self.errors)
-        # Kept for the next attempt even when a value above was refused.
-        entry.photos = self.collect_photos()
-        entry.attachments = self.collect_attachments()
-        if unreadable:
-            return None
-        if not entry.latitude and form.get("use_photo_position") == "yes":
-            # The kept photos have lost their position: it came back as text.
-            position = self.read("photo_position", "latitude")
-            latitude, _sep, longitude = position.partition(",")
-            entry.latitude, entry.longitude = latitude, longitude
-            form["latitude"], form["longitude"] = latitude, longitude
-        entry.privacy_consent = bool(form.get("privacy_consent"))
-        category = get_category(entry.category)
-        entry.answers = {
-            question.code: form.get(answer_name(entry.category, question.code))
-            for question in category_questions(category)
-        }
-        if not entry.latitude and "use_photo_position" not in form:
-            # Ask first: the answer may be the place the report still lacks.
-            self.photo_position = next(
-                (p for p in entry.photos if p.latitude is not None), None
-            )
-        try:
-            submission = validate(self.context, entry)
-        except SubmissionError as error:
-            self.errors.extend(
-                # The inputs of the answers are named by category too.
-                (name.replace("answers.", f"answers.{entry.category}.", 1), message)
-                for name, message in error.errors
-                if not (self.photo_position and name == "address")
-            )
-            return None
-        if self.errors or self.photo_position:
-            return None
-        if not form.get("nearby_seen"):
-            self.nearby = nearby_reports(
-                self.context,
-                submission.category,
-                submission.latitude,
-                submission.longitude,
-                setting("nearby_distance"),
-            )
-            if self.nearby:
-                return None
-        if not self.within_limit(record=True):
-            return None
-        if api.user.is_anonymous() and setting("confirm_anonymous_email"):
-            pending.ask_confirmation(self.context, submission, self.request)
-            return self.request.response.redirect(
-                self.context.absolute_url() + "/@@segnala-confirm-sent"
-            )
-        report = create_and_commit(self.context, submission)
-        return self.request.response.redirect(private_url(report) + "&new=1")
-
     def read(self, name, field):
         """One text input; an inline error if it was sent twice."""
         try:
@@ -283,15 +597,8 @@ class SubmitReportView(BrowserView):
             self.errors.append((field, error.message))
             return ""
 
-    def within_limit(self, record):
-        decision = ratelimit.reports_of(self.request, self.context, record=record)
-        if not decision.allowed:
-            self.errors.append(("", ratelimit.TOO_MANY_REPORTS))
-            ratelimit.refuse(self.request, decision)
-        return decision.allowed
-
     def kept(self, name):
-        """The bytes of the files kept from a previous attempt; what is no
+        """The bytes of the files kept from a previous step; what is no
         base64 is left out."""
         found = []
         for text in self.texts(name):
@@ -302,10 +609,10 @@ class SubmitReportView(BrowserView):
         return found
 
     def collect_photos(self):
-        """Photos uploaded now, plus those kept from a previous attempt (so
-        that nothing is lost when the form comes back with an error), each
-        decoded and cleaned once. Those kept come back from the page: they
-        are cleaned again, as anything a client sends."""
+        """Photos uploaded now, plus those kept from a previous step (so
+        that nothing is lost from step to step or when the form comes back
+        with an error), each decoded and cleaned once. Those kept come back
+        from the page: they are cleaned again, as anything a client sends."""
         photos = []
         max_bytes = max_photo_bytes()
         budget = PixelBudget(setting("photo_pixel_budget"))
@@ -322,7 +629,7 @@ class SubmitReportView(BrowserView):
         return photos
 
     def collect_attachments(self):
-        """The documents' bytes, kept across a round trip (in base64 in the
+        """The documents' bytes, kept from step to step (in base64 in the
         page) like the photos."""
         documents = self.kept("kept_attachments")
         documents += [upload.read() for upload in self.uploads("attachments")]
@@ -345,6 +652,49 @@ class SubmitReportView(BrowserView):
         return category.title if category is not None else category_id
 
 
+def sent_url(report):
+    """The confirmation page of a new report, opened with its private token."""
+    token = engagement.private_token(report)
+    folder = report.__parent__
+    query = urlencode({"n": report.getId(), "t": token})
+    return f"{folder.absolute_url()}/@@segnala-inviata?{query}"
+
+
+class SentView(Dates, BrowserView):
+    """``<report folder>/@@segnala-inviata``: the model's fourth step, the
+    confirmation, for whoever holds the report's private link."""
+
+    details_macros = ViewPageTemplateFile("templates/details.pt")
+
+    def __call__(self):
+        form = self.request.form
+        report = engagement.tracked_report(self.context, form.get("n"), form.get("t"))
+        if report is None:
+            raise NotFound(_("This link is not valid."))
+        self.report = report
+        return self.index()
+
+    def steps(self):
+        return stepper("confirmation")
+
+    def token(self):
+        return self.request.form["t"]
+
+    def private_url(self):
+        return engagement.private_url(self.report)
+
+    def area_url(self):
+        """The citizen's area: their reports if they have an account, the
+        report's private page otherwise."""
+        if api.user.is_anonymous():
+            return self.private_url()
+        return self.context.absolute_url() + "/@@my-reports"
+
+    def receipt_url(self):
+        query = urlencode({"n": self.report.getId(), "t": self.token()})
+        return f"{self.context.absolute_url()}/@@ricevuta.pdf?{query}"
+
+
 class ConfirmSentView(BrowserView):
     """After the form, when the reporter must confirm their e-mail."""
 
@@ -364,4 +714,4 @@ class ConfirmView(BrowserView):
         report = create_and_commit(
             self.context, submission, also=lambda: pending.discard(self.context, token)
         )
-        return self.request.response.redirect(private_url(report) + "&new=1")
+        return self.request.response.redirect(sent_url(report))

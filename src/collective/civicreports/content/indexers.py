@@ -4,7 +4,17 @@ reaches the catalog, neither as metadata nor as searchable text."""
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.geo import mapindex
 from collective.civicreports.interfaces import IReport
+from collective.civicreports.permissions import reporter_ids
+from plone import api
 from plone.indexer import indexer
+from zope.annotation.interfaces import IAnnotations
+
+import hashlib
+import hmac
+import secrets
+
+
+SECRET_KEY = "collective.civicreports.reporter-index-secret"
 
 
 @indexer(IReport)
@@ -52,3 +62,23 @@ def report_feature(report):
     """The report's ready-made map feature (public data only), or None for
     the reports the map does not show."""
     return mapindex.feature_record(report)
+
+
+def _secret():
+    annotations = IAnnotations(api.portal.get())
+    if SECRET_KEY not in annotations:
+        annotations[SECRET_KEY] = secrets.token_bytes(32)
+    return annotations[SECRET_KEY]
+
+
+def reporter_key(user_id):
+    """What the reporter index holds for a citizen: a keyed hash, so that
+    an index anybody may query through ``@search`` links no report to an
+    account (Plone's security index forgets the owner of a public report,
+    so the citizen's area needs an index of its own)."""
+    return hmac.new(_secret(), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@indexer(IReport)
+def report_reporter(report):
+    return [reporter_key(user_id) for user_id in reporter_ids(report)] or None

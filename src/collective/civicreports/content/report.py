@@ -66,7 +66,13 @@ class IReportSchema(model.Schema):
     model.fieldset(
         "handling",
         label=_("Handling"),
-        fields=["office", "answer", "internal_notes"],
+        fields=[
+            "office",
+            "answer",
+            "internal_notes",
+            "protocol_number",
+            "protocol_date",
+        ],
     )
 
     office = schema.Choice(
@@ -91,6 +97,25 @@ class IReportSchema(model.Schema):
     )
     directives.read_permission(internal_notes=VIEW_INTERNAL_NOTES_ID)
     directives.write_permission(internal_notes=VIEW_INTERNAL_NOTES_ID)
+
+    # The registration in the municipality's register, typed by the staff
+    # (reports/protocol.py: an integration may provide it instead). The
+    # reporter's and the staff's: a register number is no public fact.
+    protocol_number = schema.TextLine(
+        title=_("Protocol number"),
+        description=_("The number given to the report in the register."),
+        required=False,
+        max_length=64,
+    )
+    directives.read_permission(protocol_number=VIEW_REPORTER_DATA_ID)
+    directives.write_permission(protocol_number=ANSWER_ID)
+
+    protocol_date = schema.Date(
+        title=_("Protocol date"),
+        required=False,
+    )
+    directives.read_permission(protocol_date=VIEW_REPORTER_DATA_ID)
+    directives.write_permission(protocol_date=ANSWER_ID)
 
     # What the citizen answered to the category's extra questions, with
     # each question as it was asked (see questions.py). The reporter's, like

@@ -5,23 +5,45 @@ from collective.civicreports.categories.registry import all_categories
 from collective.civicreports.categories.registry import CATEGORY_ID_RE
 from collective.civicreports.categories.registry import category_records
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.categories.registry import identification
+from collective.civicreports.categories.registry import PREFIX
+from collective.civicreports.categories.registry import set_identification
 from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICategory
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone.autoform.form import AutoExtensibleForm
 from plone.protect import CheckAuthenticator
+from plone.registry.interfaces import IRegistry
 from plone.z3cform.layout import FormWrapper
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from z3c.form import button
 from z3c.form import form
 from zope import schema
+from zope.component import getUtility
 from zope.interface import Invalid
 
 
 LISTING = "@@civicreports-categories"
+# Kept in step with identification (set_identification), not edited.
+LEGACY = ("allow_anonymous",)
+
+
+def level_title(level):
+    return ICategory["identification"].vocabulary.getTerm(level).title
+
+
+def store(category_id, data):
+    """Save the form's values on the category, which gains the records of
+    the fields added to ICategory since it was made."""
+    getUtility(IRegistry).registerInterface(ICategory, prefix=f"{PREFIX}/{category_id}")
+    category = get_category(category_id)
+    data = dict(data)
+    level = data.pop("identification", None) or identification(category)
+    for name, value in data.items():
+        setattr(category, name, value)
+    set_identification(category, level)
 
 
 def check_id(value):
@@ -53,7 +75,8 @@ class CategoriesView(BrowserView):
                 "title": cat.title,
                 "kind": KIND_TITLES.get(cat.kind, cat.kind),
                 "office": cat.office,
-                "allow_anonymous": cat.allow_anonymous,
+                "identification": level_title(identification(cat)),
+                "answer_days": cat.answer_days,
                 "within_territory": cat.within_territory,
                 "active": cat.active,
             }
@@ -81,7 +104,7 @@ class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
 
     def updateFields(self):
         super().updateFields()
-        self.fields = self.fields.select("id") + self.fields.omit("id")
+        self.fields = self.fields.select("id") + self.fields.omit("id", *LEGACY)
 
     @button.buttonAndHandler(_("Add"), name="add")
     def handle_add(self, action):
@@ -90,11 +113,10 @@ class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
             self.status = self.formErrorsMessage
             return
         category_id = data.pop("id")
-        records = category_records()
         if get_category(category_id) is not None:
             self.status = _("A category with this id exists already.")
             return
-        records[category_id] = SimpleNamespace(**data)
+        store(category_id, data)
         IStatusMessage(self.request).add(_("Category added."))
         self.request.response.redirect(self.context.absolute_url() + "/" + LISTING)
 
@@ -105,6 +127,10 @@ class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
 
 class CategoryEditForm(OneValueEach, AutoExtensibleForm, form.EditForm):
     schema = ICategory
+
+    def updateFields(self):
+        super().updateFields()
+        self.fields = self.fields.omit(*LEGACY)
 
     @property
     def category_id(self):
@@ -119,7 +145,9 @@ class CategoryEditForm(OneValueEach, AutoExtensibleForm, form.EditForm):
         category = get_category(self.category_id)
         if category is None:
             return {name: ICategory[name].default for name in ICategory}
-        return {name: getattr(category, name) for name in ICategory}
+        content = {name: getattr(category, name) for name in ICategory}
+        content["identification"] = identification(category)
+        return content
 
     @property
     def label(self):
@@ -136,10 +164,8 @@ class CategoryEditForm(OneValueEach, AutoExtensibleForm, form.EditForm):
         if errors:
             self.status = self.formErrorsMessage
             return
-        category = get_category(self.category_id)
-        if category is not None:
-            for name, value in data.items():
-                setattr(category, name, value)
+        if get_category(self.category_id) is not None:
+            store(self.category_id, data)
             IStatusMessage(self.request).add(_("Changes saved."))
         self.request.response.redirect(self.context.absolute_url() + "/" + LISTING)
 

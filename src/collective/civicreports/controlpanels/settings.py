@@ -1,12 +1,9 @@
 from collective.civicreports import _
+from collective.civicreports.controlpanels.base import CheckedSettingsForm
 from collective.civicreports.geo import territory
-from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICivicReportsSettings
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
-from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.namedfile.field import NamedFile
-from Products.statusmessages.interfaces import IStatusMessage
-from z3c.form import button
 from z3c.form import field
 from z3c.form.interfaces import WidgetActionExecutionError
 from zope.interface import Interface
@@ -32,7 +29,7 @@ def check_territory(text):
     return True
 
 
-class SettingsForm(OneValueEach, RegistryEditForm):
+class SettingsForm(CheckedSettingsForm):
     schema = ICivicReportsSettings
     schema_prefix = "collective.civicreports"
     label = _("Citizen reports")
@@ -43,12 +40,7 @@ class SettingsForm(OneValueEach, RegistryEditForm):
         upload = field.Field(ITerritoryUpload["territory_file"], ignoreContext=True)
         self.fields += field.Fields(upload)
 
-    @button.buttonAndHandler(_("Save"), name="save")
-    def handleSave(self, action):
-        data, errors = self.extractData()
-        if errors:
-            self.status = self.formErrorsMessage
-            return
+    def check(self, data):
         upload = data.pop("territory_file", None)
         if upload is not None and upload.data:
             try:
@@ -63,13 +55,6 @@ class SettingsForm(OneValueEach, RegistryEditForm):
             raise WidgetActionExecutionError(
                 problem, Invalid(_("Give a GeoJSON Polygon, MultiPolygon or Feature."))
             )
-        self.applyChanges(data)
-        IStatusMessage(self.request).add(_("Changes saved."), "info")
-        self.request.response.redirect(self.request.getURL())
-
-    @button.buttonAndHandler(_("Cancel"), name="cancel")
-    def handleCancel(self, action):
-        super().handleCancel(self, action)
 
 
 class SettingsView(ControlPanelFormWrapper):

@@ -64,6 +64,9 @@ def create_report_folder(site):
         "dai un suggerimento al Comune.",
     )
     api.content.transition(obj=folder, transition="publish")
+    # The catalog keeps the state and language of the creation otherwise:
+    # the folder would be missing from the navigation.
+    folder.reindexObject()
     return folder
 
 

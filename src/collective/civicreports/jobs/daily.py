@@ -1,6 +1,7 @@
 """The daily job, ``civicreports-daily``: the reminders of overdue
 reports (``sla/reminders.py``) and the retention of the reporter's data
-(``privacy/retention.py``), on one site, in one transaction.
+(``privacy/retention.py``, and the expired drafts of the form,
+``reports/drafts.py``), on one site, in one transaction.
 
 Run once a day by cron or a systemd timer (see ``docs/operations.rst``)::
 
@@ -11,6 +12,7 @@ harm: a report is reminded at most once per calendar day and erased once.
 """
 
 from collective.civicreports.privacy.retention import erase_personal_data
+from collective.civicreports.reports import drafts
 from collective.civicreports.sla.reminders import send_reminders
 from urllib.parse import urlsplit
 
@@ -56,7 +58,19 @@ def run(app, site_id, url=None, now=None):
             if url:
                 set_public_url(app.REQUEST, site, url)
             result = send_reminders(site, now), erase_personal_data(site, now)
+            forgotten = forget_old_drafts(site, now)
+    logging.getLogger(__name__).info("%s forgotten", _plural(forgotten, "draft"))
     return result
+
+
+def forget_old_drafts(site, now=None):
+    """Drafts expire when they are read; this frees what nobody came back to."""
+    catalog = site.portal_catalog
+    seconds = now.timestamp() if now is not None else None
+    return sum(
+        drafts.purge(brain._unrestrictedGetObject(), seconds)
+        for brain in catalog.unrestrictedSearchResults(portal_type="ReportFolder")
+    )
 
 
 def _plural(count, word):

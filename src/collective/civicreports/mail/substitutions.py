@@ -14,6 +14,8 @@ from collective.civicreports.reports.offices import group_title
 from collective.civicreports.reports.offices import moderators_group
 from collective.civicreports.reports.offices import office_id
 from collective.civicreports.reports.settings import site_language
+from collective.civicreports.reports.summary import as_text
+from collective.civicreports.reports.summary import summary
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import last_comment
 from plone import api
@@ -131,3 +133,15 @@ class StateTitle(ReportSubstitution):
     def safe_call(self):
         state = api.content.get_state(self.context)
         return translate(state_title(state), target_language=site_language())
+
+
+class Summary(ReportSubstitution):
+    """What the reporter sent, their own data included, as the PDF receipt
+    has it: for the mails to the reporter only."""
+
+    description = _(
+        "Summary of the report, with the reporter's data (to the reporter only)"
+    )
+
+    def safe_call(self):
+        return as_text(summary(self.context), language=site_language())

@@ -73,9 +73,14 @@ def tracked_report(folder, number, token):
     return report
 
 
+def private_token(report):
+    """The token of the reporter's private links (made on first use)."""
+    return getattr(report, "_private_token", None) or set_private_token(report)
+
+
 def private_url(report):
     """The link through which the reporter sees the report in any state."""
-    token = getattr(report, "_private_token", None) or set_private_token(report)
+    token = private_token(report)
     folder = report.__parent__
     return f"{folder.absolute_url()}/@@track?n={report.getId()}&t={token}"
 

@@ -3,6 +3,7 @@ question of the staff, the citizen's answer. Kept on the report, seen by the
 staff in charge and the reporter only, and each one mailed to the other side."""
 
 from collective.civicreports import _
+from collective.civicreports.appio.steps import question_asked
 from collective.civicreports.mail.send import send
 from collective.civicreports.reports.engagement import MESSAGES
 from collective.civicreports.reports.engagement import private_url
@@ -39,6 +40,8 @@ def _add(report, sender, text):
 def ask(report, text):
     """A question of the staff to the reporter; mailed with the private link."""
     message = _add(report, "staff", text)
+    # Beside the mail (if any): the citizen may have no e-mail address.
+    question_asked(report)
     if report.reporter_email:
         language = site_language()
         mapping = {

@@ -12,8 +12,13 @@ service's business.
 from collective.civicreports import _
 from collective.civicreports.categories.questions import category_questions
 from collective.civicreports.categories.questions import validate_answers
+from collective.civicreports.categories.registry import ACCOUNT
+from collective.civicreports.categories.registry import DIGITAL_IDENTITY
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.categories.registry import identification
 from collective.civicreports.geo import territory
+from collective.civicreports.identity.citizen import current_identity
+from collective.civicreports.identity.citizen import mark_verified
 from collective.civicreports.inputs.numbers import parse_float
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.inputs.text import one_line
@@ -24,6 +29,7 @@ from collective.civicreports.privacy.validators import is_valid_fiscal_code
 from collective.civicreports.privacy.validators import is_valid_phone
 from collective.civicreports.privacy.validators import normalize_fiscal_code
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports import summary
 from collective.civicreports.reports import tracking
 from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.reports.settings import setting
@@ -100,6 +106,9 @@ class Submission:
     attachments: list = field(default_factory=list)
     # The answers to the category's extra questions (see questions.py).
     answers: list = field(default_factory=list)
+    # The name and fiscal code are the identity provider's (SPID, CIE):
+    # decided by validate, never read from a request.
+    verified: bool = False
 
 
 @dataclass
@@ -123,14 +132,30 @@ def check_photo_count(count):
     return []
 
 
-def check_category(entry, anonymous, trusted):
+NEEDS_ACCOUNT = _("Log in to send a report of this category.")
+NEEDS_DIGITAL_IDENTITY = _(
+    "This category requires SPID or CIE: log in with your digital identity "
+    "to send a report of it."
+)
+
+
+def check_category(entry, anonymous, trusted, operator=False, identity=None):
+    """(category, errors). The staff type in what citizens bring to the
+    desk, having identified them; an application's key stands for an
+    account, never for a digital identity, which only the identity
+    provider vouches for."""
     category = get_category(entry.category)
     if not entry.category:
         return None, [("category", _("Choose a category."))]
     if category is None or not category.active:
         return None, [("category", _("This category does not exist or is not active."))]
-    if anonymous and not category.allow_anonymous and not trusted:
-        return category, [("category", _("Log in to send a report of this category."))]
+    level = identification(category)
+    if operator:
+        return category, []
+    if level == DIGITAL_IDENTITY and identity is None:
+        return category, [("category", NEEDS_DIGITAL_IDENTITY)]
+    if level == ACCOUNT and anonymous and not trusted:
+        return category, [("category", NEEDS_ACCOUNT)]
     return category, []
 
 
@@ -195,15 +220,41 @@ def check_place(entry, category):
     return lat, lon, address, errors
 
 
-def check_reporter(entry, anonymous, operator):
+def check_identity(category, fullname, fiscal_code, identity):
+    """(fiscal code, verified, errors): whether the reporter's name and
+    fiscal code are the identity provider's. A category that requires SPID
+    or CIE takes no others, and its fiscal code is the identity provider's
+    when none is given; elsewhere the citizen may leave it out."""
+    if identity is None:
+        return fiscal_code, False, []
+    required = category is not None and identification(category) == DIGITAL_IDENTITY
+    if required and not fiscal_code:
+        fiscal_code = identity.fiscal_code
+    verified = fullname == identity.fullname and fiscal_code == identity.fiscal_code
+    if verified or not required:
+        return fiscal_code, verified, []
+    errors = []
+    mismatch = _("This category takes the data of your digital identity (SPID or CIE).")
+    if fullname != identity.fullname:
+        errors.append(("reporter.fullname", mismatch))
+    if fiscal_code != identity.fiscal_code:
+        errors.append(("reporter.fiscal_code", mismatch))
+    return fiscal_code, False, errors
+
+
+def check_reporter(entry, anonymous, operator, identity=None):
     """(fullname, email, phone, fiscal code, errors)."""
     errors = []
     fullname, email = one_line(entry.fullname), entry.email.strip()
     if not anonymous and not operator:
         # A logged-in citizen reports as themselves.
         member = api.user.get_current()
+        if identity is not None:
+            fullname = fullname or identity.fullname
         fullname = fullname or member.getProperty("fullname") or ""
         email = email or member.getProperty("email") or ""
+        if identity is not None:
+            email = email or identity.email
     if anonymous and not fullname:
         errors.append(("reporter.fullname", _("Give your name.")))
     if not email and not operator:
@@ -250,14 +301,20 @@ def validate(context, entry, trusted=False, errors=()):
     the route found reading the request) first.
 
     ``trusted`` is for an application holding an API key of the
-    municipality: it may use the categories closed to anonymous citizens
-    (it has identified its users); every other rule stays. Who may type in
-    reports for others (a moderator, an operator) may leave out the consent
-    and the reporter's e-mail, and record another channel."""
+    municipality: it may use the categories that require an account (it
+    has identified its users), not those that require SPID or CIE; every
+    other rule stays. Who may type in reports for others (a moderator, an
+    operator) may leave out the consent and the reporter's e-mail, use any
+    category, and record another channel.
+
+    A citizen logged in with SPID or CIE reports with the identity
+    provider's name and fiscal code unless they give others; the
+    submission is ``verified`` when they are the identity provider's."""
     errors = list(errors)
     operator = may_moderate(context)
     anonymous = api.user.is_anonymous()
-    category, found = check_category(entry, anonymous, trusted)
+    identity = None if operator else current_identity()
+    category, found = check_category(entry, anonymous, trusted, operator, identity)
     errors += found
     answers, found = check_answers(category, entry.answers)
     errors += found
@@ -267,7 +324,11 @@ def validate(context, entry, trusted=False, errors=()):
     lat, lon, address, found = check_place(entry, category)
     errors += found
     fullname, email, phone, fiscal_code, found = check_reporter(
-        entry, anonymous, operator
+        entry, anonymous, operator, identity
+    )
+    errors += found
+    fiscal_code, verified, found = check_identity(
+        category, fullname, fiscal_code, identity
     )
     errors += found
     errors += check_photo_count(len(entry.photos))
@@ -292,6 +353,7 @@ def validate(context, entry, trusted=False, errors=()):
         photos=list(entry.photos),
         attachments=attachments,
         answers=answers,
+        verified=verified,
     )
 
 
@@ -343,10 +405,18 @@ def create_report(folder, submission, number=None):
     )
     report.tracking_number = number
     report.answers = [dict(answer) for answer in submission.answers] or None
+    if submission.verified:
+        mark_verified(report)
     # Before it is added: the first mail carries the reporter's private link.
     engagement.prepare(report)
     if submission.latitude is not None:
         report.geolocation = Geolocation(submission.latitude, submission.longitude)
+    # The "received" mail goes on the add, before the photos exist.
+    setattr(
+        report,
+        summary.SUBMITTED_FILES,
+        (len(submission.photos), len(submission.attachments)),
+    )
     report = _add(folder, report)
     for index, photo in enumerate(submission.photos, start=1):
         name = f"photo-{index}.{photo.extension}"

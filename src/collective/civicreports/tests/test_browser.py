@@ -74,12 +74,14 @@ class BrowserCase(unittest.TestCase):
         )
         element.click()
 
-    def click_next(self):
-        step = self.driver.find_element(
-            By.CSS_SELECTOR, ".civicreport-step:not([hidden])"
-        )
+    def click_next(self, step):
+        """Press the step's main button; the server answers with ``step``."""
+        d = self.driver
         self.click(
-            step.find_element(By.CSS_SELECTOR, ".civicreport-step-nav .btn-primary")
+            d.find_element(By.CSS_SELECTOR, "#civicreport-next, #civicreport-send")
+        )
+        self.wait.until(
+            EC.presence_of_element_located((By.ID, f"civicreport-step-{step}"))
         )
 
     def check_axe(self, page):
@@ -117,12 +119,18 @@ class BrowserCase(unittest.TestCase):
         d = self.driver
         self.open(self.folder.absolute_url() + "/@@segnala")
         self.check_axe("form")
-        d.find_element(By.ID, "civicreport-privacy-consent").click()
-        self.click_next()
+        # Checked in the browser first: nothing is sent without the notice read.
+        self.click(d.find_element(By.ID, "civicreport-next"))
+        self.assertTrue(
+            d.find_element(
+                By.ID, "civicreport-privacy-consent-browser-error"
+            ).is_displayed()
+        )
+        self.click(d.find_element(By.ID, "civicreport-privacy-consent"))
+        self.click_next("data")
         Select(d.find_element(By.ID, "civicreport-category")).select_by_value(
             "roads" if anonymous else "complaint"
         )
-        self.click_next()
         d.find_element(By.ID, "civicreport-address").send_keys("Via Roma 12")
         if pin:
             # A click in the middle of the map drops the pin there.
@@ -130,7 +138,6 @@ class BrowserCase(unittest.TestCase):
             self.assertTrue(
                 d.find_element(By.ID, "civicreport-latitude").get_attribute("value")
             )
-        self.click_next()
         d.find_element(By.ID, "civicreport-title").send_keys("Buca davanti alla scuola")
         d.find_element(By.ID, "civicreport-description").send_keys(
             "Una buca larga mezzo metro."
@@ -144,12 +151,9 @@ class BrowserCase(unittest.TestCase):
             Select(
                 d.find_element(By.ID, "civicreport-answers-roads-dimensione")
             ).select_by_value("media")
-            self.check_axe("form, extra questions")
             self.screenshot("form-questions", roads)
-        self.click_next()
         if photo:
             d.find_element(By.ID, "civicreport-images").send_keys(photo_file())
-        self.click_next()
         if anonymous:
             d.find_element(By.ID, "civicreport-reporter-fullname").send_keys(
                 "Mario Rossi"
@@ -157,14 +161,19 @@ class BrowserCase(unittest.TestCase):
             d.find_element(By.ID, "civicreport-reporter-email").send_keys(
                 "mario.rossi@example.org"
             )
-        self.click_next()
+        self.check_axe("form, report details")
+        self.click_next("summary")
+        summary = d.find_element(By.ID, "civicreport-step-summary").text
+        self.assertIn("Buca davanti alla scuola", summary)
         if anonymous:
-            review = d.find_element(By.CSS_SELECTOR, ".civicreport-review").text
-            self.assertIn("Quanto è grande la buca?", review)
-            self.assertIn("Da 30 cm a 1 m", review)
+            self.assertIn("Quanto è grande la buca?", summary)
+            self.assertIn("Da 30 cm a 1 m", summary)
+            self.assertIn("mario.rossi@example.org", summary)
+        self.check_axe("form, summary")
         self.screenshot("form-review")
         self.click(d.find_element(By.ID, "civicreport-send"))
         self.wait.until(EC.presence_of_element_located((By.ID, "civicreport-thanks")))
+        self.check_axe("confirmation")
         return d.find_element(By.CSS_SELECTOR, ".civicreport-new-number").text
 
 
@@ -173,7 +182,6 @@ class CitizenJourneyTest(BrowserCase):
         d = self.driver
         number = self.fill_form(pin=True)
         self.assertRegex(number, r"^\d{4}-\d{6}$")
-        self.check_axe("private page")
         # The confirmation mail, through real SMTP, with the private link.
         mails = [
             m
@@ -255,6 +263,8 @@ class CitizenJourneyTest(BrowserCase):
         d = self.driver
         self.login("citizen")
         self.open(self.folder.absolute_url() + "/@@segnala")
+        self.click(d.find_element(By.ID, "civicreport-privacy-consent"))
+        self.click_next("data")
         self.assertEqual(
             d.find_element(By.ID, "civicreport-reporter-email").get_attribute("value"),
             "carla.cittadina@example.org",
@@ -264,18 +274,57 @@ class CitizenJourneyTest(BrowserCase):
         self.assertIn(number, d.find_element(By.ID, "content-core").text)
         self.check_axe("my reports")
 
+    def test_an_anonymous_draft_stays_in_the_browser(self):
+        d = self.driver
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        self.click(d.find_element(By.ID, "civicreport-privacy-consent"))
+        self.click_next("data")
+        d.find_element(By.ID, "civicreport-title").send_keys("Rami sulla strada")
+        d.find_element(By.ID, "civicreport-address").send_keys("Via Sassari 4")
+        self.click(
+            d.find_element(
+                By.XPATH, "//button[normalize-space()='Save the draft in this browser']"
+            )
+        )
+        self.assertIn(
+            "saved in this browser",
+            d.find_element(By.ID, "civicreport-browser-draft").text,
+        )
+        # The tab is closed; later the citizen comes back to the form.
+        self.open(self.folder.absolute_url() + "/@@segnala")
+        notice = d.find_element(By.ID, "civicreport-browser-draft")
+        self.assertIn("saved in this browser", notice.text)
+        self.check_axe("form, draft found")
+        self.click(notice.find_element(By.XPATH, ".//button[1]"))
+        self.wait.until(
+            EC.presence_of_element_located((By.ID, "civicreport-step-data"))
+        )
+        self.assertEqual(
+            d.find_element(By.ID, "civicreport-title").get_attribute("value"),
+            "Rami sulla strada",
+        )
+        self.assertEqual(
+            d.find_element(By.ID, "civicreport-address").get_attribute("value"),
+            "Via Sassari 4",
+        )
+        d.execute_script("window.localStorage.clear()")
+        # The server kept nothing of it.
+        transaction.begin()
+        from collective.civicreports.reports import drafts
+
+        self.assertIsNone(drafts._store(self.folder))
+
     def test_the_map_is_not_needed(self):
         # A keyboard user never touches the map: the address is enough (the
         # journey above) and the coordinates can be typed.
         d = self.driver
         self.open(self.folder.absolute_url() + "/@@segnala")
+        self.click(d.find_element(By.ID, "civicreport-privacy-consent"))
+        self.click_next("data")
         self.assertTrue(
             d.find_element(By.ID, "civicreport-form-map").get_attribute("aria-hidden")
         )
         # The address search fails (no geocoder): the citizen is told so.
-        d.find_element(By.ID, "civicreport-privacy-consent").click()
-        self.click_next()
-        self.click_next()
         d.find_element(By.ID, "civicreport-address").send_keys("Via Roma 12")
         d.find_element(By.CSS_SELECTOR, ".civicreport-search-address").click()
         self.wait.until(
@@ -286,7 +335,7 @@ class CitizenJourneyTest(BrowserCase):
             d.find_element(By.CSS_SELECTOR, ".civicreport-map-message").text,
         )
         # A click on the map sets the coordinates.
-        d.find_element(By.ID, "civicreport-form-map").click()
+        self.click(d.find_element(By.ID, "civicreport-form-map"))
         self.assertTrue(
             d.find_element(By.ID, "civicreport-latitude").get_attribute("value")
         )

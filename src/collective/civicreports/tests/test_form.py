@@ -70,7 +70,11 @@ class FormCase(unittest.TestCase):
         for element in form.xpath(".//input|.//textarea|.//select"):
             name = element.get("name")
             kind = element.get("type")
-            if not name or kind in ("file", "submit") or name == "form.buttons.send":
+            if (
+                not name
+                or kind in ("file", "submit")
+                or name.startswith("form.buttons.")
+            ):
                 continue
             if kind in ("checkbox", "radio"):
                 if element.get("checked") is not None:
@@ -84,7 +88,17 @@ class FormCase(unittest.TestCase):
                 values.append((name, element.get("value") or ""))
         return values
 
-    def send(self, photos=(), documents=(), **changes):
+    def steps(self):
+        """The steps the page shows (one, as its fieldset)."""
+        return [
+            fieldset.get("id").removeprefix("civicreport-step-")
+            for fieldset in self.page.xpath("//fieldset[@class='civicreport-step']")
+        ]
+
+    def next(self, photos=(), **changes):
+        return self.send(photos=photos, button="form.buttons.next", **changes)
+
+    def send(self, photos=(), documents=(), button="form.buttons.send", **changes):
         """Submit the form as it is on the page, with some fields changed."""
         if self.page is None:
             self.open()
@@ -92,7 +106,7 @@ class FormCase(unittest.TestCase):
         for name, value in changes.items():
             if value is not None:
                 values.append((name, value))
-        values.append(("form.buttons.send", "send"))
+        values.append((button, button.rpartition(".")[2]))
         files = [
             ("photos:list", (f"foto{i}.jpg", data, "image/jpeg"))
             for i, data in enumerate(photos)
@@ -132,20 +146,22 @@ GOOD = {
 class FormTest(FormCase):
     def test_the_form_has_every_step(self):
         self.open()
-        for step in (
-            "privacy",
-            "category",
-            "place",
-            "text",
-            "photos",
-            "contact",
-            "review",
-        ):
-            self.assertTrue(
-                self.page.get_element_by_id(f"civicreport-step-{step}", None)
-                is not None,
-                step,
-            )
+        self.assertEqual(self.steps(), ["authorizations"])
+        self.assertEqual(
+            self.page.xpath(
+                "//*[contains(@class, 'steppers-header')]//li/span[1]/text()"
+            ),
+            [
+                "Authorizations and conditions",
+                "Report details",
+                "Summary",
+                "Confirmation",
+            ],
+        )
+        self.next(privacy_consent="1")
+        self.assertEqual(self.steps(), ["data"])
+        for section in ("report-place", "report-info", "report-author"):
+            self.assertIsNotNone(self.page.get_element_by_id(section, None), section)
         # Categories are grouped by kind.
         labels = [
             g.get("label")
@@ -156,9 +172,9 @@ class FormTest(FormCase):
 
     def test_anonymous_citizen_sends_a_report(self):
         self.send(photos=[jpeg()], **GOOD)
-        self.assertIn("@@track", self.response.url)
+        self.assertIn("@@segnala-inviata", self.response.url)
         number = re.search(r"n=([\d-]+)", self.response.url).group(1)
-        self.assertIn("Thank you: your report has been received.", self.response.text)
+        self.assertIn("Thank you, we have received your report", self.response.text)
         self.assertIn(number, self.response.text)
         report = self.folder[number]
         self.assertEqual(report.reporter_email, "mario.rossi@example.org")
@@ -273,6 +289,7 @@ class FormTest(FormCase):
     def test_logged_in_citizen_is_prefilled(self):
         self.session.auth = ("citizen", "citizen")
         self.open()
+        self.next(privacy_consent="1")
         self.assertEqual(self.value("reporter_email"), "carla.cittadina@example.org")
         self.assertEqual(self.value("reporter_fullname"), "Carla Cittadina")
         self.send(
@@ -306,3 +323,195 @@ class FormTest(FormCase):
         again = self.session.get(link, timeout=60).text
         self.assertIn("This link is not valid", again, again[-3000:])
         self.assertEqual(len(self.reports()), 1)
+
+
+class StepsTest(FormCase):
+    """The model's steps, each checked before the next, without JavaScript."""
+
+    def summary(self):
+        return {
+            dt.text_content().strip(): dt.getnext().text_content().strip()
+            for dt in self.page.xpath("//*[@id='civicreport-step-summary']//dt")
+        }
+
+    def test_the_notice_must_be_read_first(self):
+        self.open()
+        self.next()
+        self.assertEqual(self.steps(), ["authorizations"])
+        self.assertIn(
+            "Confirm that you have read the privacy notice", self.response.text
+        )
+        self.next(privacy_consent="1")
+        self.assertEqual(self.steps(), ["data"])
+        # The acknowledgement travels with the next steps, out of sight.
+        hidden = self.page.xpath("//input[@type='hidden'][@name='privacy_consent']")
+        self.assertEqual([i.get("value") for i in hidden], ["1"])
+
+    def test_each_step_is_checked_before_the_next(self):
+        self.open()
+        self.next(privacy_consent="1")
+        data = {k: v for k, v in GOOD.items() if k != "privacy_consent"}
+        self.next(photos=[jpeg()], **dict(data, title=""))
+        self.assertEqual(self.steps(), ["data"])
+        self.assertIn("Give the report a subject.", self.response.text)
+        self.assertEqual(self.value("description"), GOOD["description"])
+        self.next(title="Buca in via Roma")
+        self.assertEqual(self.steps(), ["summary"])
+        summary = self.summary()
+        self.assertEqual(summary["Subject"], "Buca in via Roma")
+        self.assertEqual(summary["E-mail"], "mario.rossi@example.org")
+        self.assertEqual(summary["Photos"], "1")
+        self.assertIn("counts as a declaration", self.response.text)
+        self.assertEqual(self.reports(), [])
+        # Back to the details: nothing is lost, the photo neither.
+        self.send(button="form.buttons.back")
+        self.assertEqual(self.steps(), ["data"])
+        self.assertEqual(self.value("title"), "Buca in via Roma")
+        self.assertEqual(self.value("reporter_fullname"), "Mario Rossi")
+        self.assertEqual(len(dict(self.form_values())["kept_photos:list"]) > 0, True)
+        self.send(button="form.buttons.back")
+        self.assertEqual(self.steps(), ["authorizations"])
+        self.next()
+        self.next()
+        self.assertEqual(self.steps(), ["summary"])
+        self.send()
+        self.assertIn("@@segnala-inviata", self.response.url)
+        report = self.reports()[0]
+        self.assertEqual(report.Title(), "Buca in via Roma")
+        self.assertEqual(report.objectIds(), ["photo-1.jpg"])
+
+    def test_a_changed_summary_is_checked_again(self):
+        """What comes back from the summary page is checked as it is."""
+        self.open()
+        self.next(privacy_consent="1")
+        self.next(**{k: v for k, v in GOOD.items() if k != "privacy_consent"})
+        self.assertEqual(self.steps(), ["summary"])
+        self.send(reporter_email="not-an-email")
+        self.assertEqual(self.steps(), ["data"])
+        self.assertIn("has not been sent yet", self.response.text)
+        self.assertIn("This is not a valid e-mail address.", self.response.text)
+        self.assertEqual(self.reports(), [])
+
+    def test_the_nearby_question_is_asked_with_the_place(self):
+        login_as(self.portal, "admin")
+        existing = submit(self.portal, latitude=39.2200, longitude=9.1100)
+        run_as(self.portal, "moderator", "approve", existing)
+        transaction.commit()
+        self.open()
+        self.next(privacy_consent="1")
+        data = {k: v for k, v in GOOD.items() if k != "privacy_consent"}
+        self.next(**dict(data, latitude="39.2201", longitude="9.1101"))
+        self.assertEqual(self.steps(), ["data"])
+        nearby = self.page.get_element_by_id("civicreport-nearby")
+        self.assertIsNotNone(nearby.xpath("ancestor::*[@id='report-place']"))
+        self.assertIn(existing.tracking_number, nearby.text_content())
+        self.next()
+        self.assertEqual(self.steps(), ["summary"])
+        self.assertEqual(len(self.reports()), 1)
+
+    def test_the_confirmation(self):
+        self.send(**GOOD)
+        report = self.reports()[0]
+        page = self.page
+        self.assertEqual(
+            page.xpath(
+                "//*[contains(@class, 'steppers-header')]//li[@aria-current]/span[1]/text()"
+            ),
+            ["Confirmation"],
+        )
+        text = page.text_content()
+        self.assertIn(report.tracking_number, text)
+        self.assertIn("once the municipality has taken it in charge", text)
+        self.assertIn("mario.rossi@example.org", text)
+        links = {a.text_content().strip(): a.get("href") for a in page.xpath("//a")}
+        receipt = links["Download the receipt (PDF)"]
+        self.assertIn("@@ricevuta.pdf", receipt)
+        # Anonymous: the personal area is the report's private page.
+        self.assertIn("@@track", links["See the report in your personal area"])
+        # Without the token there is nothing to see.
+        self.assertEqual(
+            self.session.get(self.response.url.split("&t=")[0], timeout=30).status_code,
+            404,
+        )
+
+
+class DraftTest(FormCase):
+    """Drafts on the site for citizens with an account (C.SE.1.6)."""
+
+    def setUp(self):
+        super().setUp()
+        self.session.auth = ("citizen", "citizen")
+
+    def test_save_and_resume(self):
+        self.open()
+        self.assertIsNone(self.page.get_element_by_id("civicreport-draft", None))
+        self.next(privacy_consent="1")
+        self.send(
+            photos=[jpeg()],
+            button="form.buttons.save",
+            category="roads",
+            title="Lampione spento",
+            address="Via Roma 3",
+        )
+        self.assertEqual(self.steps(), ["data"])
+        self.assertIn("The draft has been saved", self.response.text)
+        self.assertEqual(self.reports(), [])
+        # Later, in a new visit.
+        self.page = None
+        self.open()
+        box = self.page.get_element_by_id("civicreport-draft")
+        self.assertIsNotNone(box)
+        token = box.xpath(".//input[@name='_authenticator']")[0].get("value")
+        self.response = self.session.post(
+            self.url,
+            data={"_authenticator": token, "form.buttons.resume": "resume"},
+            timeout=60,
+        )
+        self.page = html.fromstring(self.response.text)
+        self.assertEqual(self.steps(), ["data"])
+        self.assertEqual(self.value("title"), "Lampione spento")
+        self.assertEqual(self.value("address"), "Via Roma 3")
+        self.assertEqual(
+            len([k for k, v in self.form_values() if k == "kept_photos:list"]), 1
+        )
+        self.next(description="Il lampione davanti al civico 3 è spento.")
+        self.assertEqual(self.steps(), ["summary"])
+        self.send()
+        self.assertIn("@@segnala-inviata", self.response.url)
+        self.assertEqual(self.reports()[0].objectIds(), ["photo-1.jpg"])
+        # Sent: the draft is gone.
+        self.page = None
+        self.open()
+        self.assertIsNone(self.page.get_element_by_id("civicreport-draft", None))
+
+    def test_discard(self):
+        self.open()
+        self.next(privacy_consent="1")
+        self.send(button="form.buttons.save", title="Bozza")
+        self.page = None
+        self.open()
+        token = (
+            self.page.get_element_by_id("civicreport-draft")
+            .xpath(".//input[@name='_authenticator']")[0]
+            .get("value")
+        )
+        self.session.post(
+            self.url,
+            data={"_authenticator": token, "form.buttons.discard": "discard"},
+            timeout=60,
+        )
+        self.page = None
+        self.open()
+        self.assertIsNone(self.page.get_element_by_id("civicreport-draft", None))
+
+    def test_anonymous_citizens_keep_no_draft_on_the_site(self):
+        self.session.auth = None
+        self.open()
+        self.assertEqual(self.page.xpath("//button[@name='form.buttons.save']"), [])
+        self.next(privacy_consent="1")
+        self.send(button="form.buttons.save", title="Bozza")
+        self.assertIn("Log in to keep a draft on the site.", self.response.text)
+        transaction.begin()
+        from collective.civicreports.reports import drafts
+
+        self.assertIsNone(drafts._store(self.folder))

@@ -233,7 +233,9 @@ class CategoriesTest(EndpointCase):
                 "description",
                 "kind",
                 "kind_title",
+                "identification",
                 "allow_anonymous",
+                "answer_days",
                 "within_territory",
                 "questions",
             },
@@ -248,6 +250,8 @@ class CategoriesTest(EndpointCase):
         self.assertEqual(items["lighting"]["questions"], [])
         self.assertIs(items["roads"]["allow_anonymous"], True)
         self.assertIs(items["complaint"]["allow_anonymous"], False)
+        self.assertEqual(items["roads"]["identification"], "anonymous")
+        self.assertEqual(items["complaint"]["identification"], "account")
         # The office is the staff's business.
         self.assertNotIn("office-roads", response.text)
 

@@ -240,6 +240,51 @@ class TestUpgrade(unittest.TestCase):
         number = int(before.split("-")[1])
         self.assertEqual(allocate(portal, 2026), f"2026-{number + 1:06d}")
 
+    def test_upgrade_to_1005(self):
+        """A site of 1004: no identity or App IO records, no reporter
+        index, the folder out of the navigation, the old received mail."""
+        from collective.civicreports.content.indexers import reporter_key
+        from collective.civicreports.identity.plugin import get_plugin
+        from collective.civicreports.setuphandlers import hide_from_navigation
+        from collective.civicreports.tests.base import submit
+        from collective.civicreports.upgrades.v1005 import RECEIVED
+        from collective.civicreports.upgrades.v1005 import upgrade
+        from plone.contentrules.engine.interfaces import IRuleStorage
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        report = submit(portal, user="citizen")
+        registry = getUtility(IRegistry)
+        gone = [
+            name
+            for name in list(registry.records.keys())
+            if name.startswith(
+                ("collective.civicreports.identity.", "collective.civicreports.appio.")
+            )
+        ] + ["collective.civicreports.privacy_notice_url"]
+        for name in gone:
+            del registry.records[name]
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delIndex("report_reporter")
+        portal.acl_users.manage_delObjects([get_plugin().getId()])
+        hide_from_navigation()
+        action = getUtility(IRuleStorage)[RECEIVED].actions[0]
+        action.message = "Old text"
+        upgrade(api.portal.get_tool("portal_setup"))
+        for name in gone:
+            self.assertIn(name, registry.records)
+        self.assertIsNotNone(get_plugin())
+        found = catalog.unrestrictedSearchResults(
+            report_reporter=reporter_key("citizen")
+        )
+        self.assertEqual([brain.getId for brain in found], [report.getId()])
+        self.assertIn(
+            "ReportFolder", api.portal.get_registry_record("plone.displayed_types")
+        )
+        self.assertIn("${report_summary}", action.message)
+
 
 class TestMovedClasses(unittest.TestCase):
     """A database made before 1004 names the old modules of two classes, in

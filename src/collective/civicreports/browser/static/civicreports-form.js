@@ -204,6 +204,16 @@
   }
 
   function setupMap(form) {
+    // Leaflet comes after the page (civicreports-maps.js): the map joins
+    // the form when it is there, at whatever step the citizen is.
+    if (document.getElementById("civicreport-form-map") && window.civicreportsMaps) {
+      window.civicreportsMaps.ready(function () {
+        makeMap(form);
+      });
+    }
+  }
+
+  function makeMap(form) {
     var element = document.getElementById("civicreport-form-map");
     var tools = $(form, ".civicreport-map-tools");
     var message = $(form, ".civicreport-map-message");
@@ -212,9 +222,6 @@
     var address = $(form, "#civicreport-address");
     var results = $(form, ".civicreport-geocoder-results");
     var geocoder = form.getAttribute("data-geocoder");
-    if (!element || typeof L === "undefined" || !window.civicreportsMaps) {
-      return;
-    }
     element.hidden = false;
     tools.hidden = false;
     element.setAttribute("data-map", form.getAttribute("data-map"));

@@ -1,8 +1,70 @@
 /* Maps of collective.civicreports: the place of a report, and the map of
  * the public reports. Every map is an addition: the same facts are written
- * in the page, so nothing depends on JavaScript, tiles or a mouse. */
+ * in the page, so nothing depends on JavaScript, tiles or a mouse.
+ *
+ * Loaded with "defer"; Leaflet (and its clustering plugin, for the map of
+ * the reports) is fetched only on a page that has a map, after the page is
+ * parsed: the text of the page is painted without waiting for 190 kB of
+ * map code. The maps' boxes have their size in civicreports.css, so the
+ * map's arrival moves nothing. */
 (function () {
   "use strict";
+
+  var BASE = (document.currentScript && document.currentScript.src || "").replace(/[^/]*$/, "");
+  var LEAFLET = [
+    { css: "vendor/leaflet/leaflet.css" },
+    { js: "vendor/leaflet/leaflet.js" }
+  ];
+  var CLUSTER = [
+    { css: "vendor/markercluster/MarkerCluster.css" },
+    { css: "vendor/markercluster/MarkerCluster.Default.css" },
+    { js: "vendor/markercluster/leaflet.markercluster.js" }
+  ];
+  var loaded = {};
+
+  function fetchPart(part) {
+    var url = BASE + (part.js || part.css);
+    if (!loaded[url]) {
+      loaded[url] = new Promise(function (resolve) {
+        var node;
+        if (part.js) {
+          node = document.createElement("script");
+          node.src = url;
+          // In order: the plugin runs after Leaflet.
+          node.async = false;
+        } else {
+          node = document.createElement("link");
+          node.rel = "stylesheet";
+          node.href = url;
+        }
+        // A part that fails leaves the page as it is: the map is optional.
+        node.onload = node.onerror = function () {
+          resolve();
+        };
+        document.head.appendChild(node);
+      });
+    }
+    return loaded[url];
+  }
+
+  function whenLoaded(parts, callback) {
+    Promise.all(parts.map(fetchPart)).then(function () {
+      if (typeof L !== "undefined") {
+        callback();
+      }
+    });
+  }
+
+  // Leaflet, then callback(); with cluster, the clustering plugin too.
+  function ready(callback, cluster) {
+    whenLoaded(LEAFLET, function () {
+      if (cluster) {
+        whenLoaded(CLUSTER, callback);
+      } else {
+        callback();
+      }
+    });
+  }
 
   var STATE_COLOURS = {
     approved: "#b35900",
@@ -149,14 +211,21 @@
 
   function init() {
     fixToolbar();
-    if (typeof L === "undefined") {
-      return;
+    var small = document.querySelectorAll(".civicreport-map-small[data-latitude]");
+    var reports = document.querySelectorAll(".civicreport-reports-map[data-geojson]");
+    if (small.length) {
+      ready(function () {
+        small.forEach(smallMap);
+      });
     }
-    document.querySelectorAll(".civicreport-map-small[data-latitude]").forEach(smallMap);
-    document.querySelectorAll(".civicreport-reports-map[data-geojson]").forEach(reportsMap);
+    if (reports.length) {
+      ready(function () {
+        reports.forEach(reportsMap);
+      }, true);
+    }
   }
 
-  window.civicreportsMaps = { baseMap: baseMap, marker: marker };
+  window.civicreportsMaps = { baseMap: baseMap, marker: marker, ready: ready };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {

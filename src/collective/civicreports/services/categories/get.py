@@ -5,6 +5,9 @@ form does."""
 from collective.civicreports.categories.questions import as_dict
 from collective.civicreports.categories.questions import category_questions
 from collective.civicreports.categories.registry import active_categories
+from collective.civicreports.categories.registry import ANONYMOUS
+from collective.civicreports.categories.registry import answer_days
+from collective.civicreports.categories.registry import identification
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from plone.restapi.services import Service
 from zope.i18n import translate
@@ -32,7 +35,12 @@ class ReportCategoriesGet(Service):
             "kind_title": translate(kind_title, context=self.request)
             if kind_title
             else category.kind,
-            "allow_anonymous": bool(category.allow_anonymous),
+            # anonymous, account or digital_identity (SPID or CIE).
+            "identification": identification(category),
+            # Kept for the clients written before identification.
+            "allow_anonymous": identification(category) == ANONYMOUS,
+            # Days to answer; None: the site's term.
+            "answer_days": answer_days(category),
             "within_territory": bool(category.within_territory),
             "questions": [
                 as_dict(question, self.request)
