@@ -187,7 +187,10 @@ def check_consent(entry, operator):
         return [
             (
                 "privacy_consent",
-                _("The consent to the processing of personal data is required."),
+                _(
+                    "The reporter must have read the privacy notice "
+                    "(privacy_consent: true)."
+                ),
             )
         ]
     return []

@@ -315,14 +315,23 @@ class HostileInputTest(unittest.TestCase):
             "kept_photos:list",
             "photo_position",
             "use_photo_position",
+            "step",
         )
+        # Each of the steps' buttons: a step checked, going back, a draft
+        # (refused to anonymous citizens), the sending.
+        buttons = ("next", "back", "save", "resume", "discard", "send")
 
         @SETTINGS
-        @given(name=st.sampled_from(names), value=RAW, twice=st.booleans())
-        def send(name, value, twice):
+        @given(
+            name=st.sampled_from(names),
+            value=RAW,
+            twice=st.booleans(),
+            button=st.sampled_from(buttons),
+        )
+        def send(name, value, twice, button):
             fields = fields_with(good, name, value, twice) + [
                 (b"_authenticator", token.encode()),
-                (b"form.buttons.send", b"send"),
+                (f"form.buttons.{button}".encode(), button.encode()),
             ]
             before = self.snapshot()
             # An empty upload, so that the form goes as multipart, as browsers send it.
@@ -428,6 +437,36 @@ class HostileInputTest(unittest.TestCase):
             ),
             "GET @@segnala-confirm": lambda v: get(
                 folder + "/@@segnala-confirm?" + urlencode({b"t": v})
+            ),
+            "GET @@segnala-inviata": lambda v: get(
+                folder + "/@@segnala-inviata?" + urlencode([(b"n", number), (b"t", v)])
+            ),
+            "GET @@ricevuta.pdf": lambda v: get(
+                folder + "/@@ricevuta.pdf?" + urlencode([(b"n", v), (b"t", secret)])
+            ),
+            "POST @@track (rating)": lambda v: post(
+                folder + "/@@track",
+                data=[
+                    (b"_authenticator", token),
+                    (b"n", number),
+                    (b"t", secret),
+                    (b"rating", v),
+                    (b"followups", v),
+                    (b"comment", v),
+                    (b"form.buttons.rating-send", b"1"),
+                ],
+            ),
+            "POST @@civicreports-feedback": lambda v: post(
+                self.portal.absolute_url() + "/@@civicreports-feedback",
+                data=[
+                    (b"_authenticator", token),
+                    (b"folder", self.folder.UID().encode()),
+                    (b"page", b"form"),
+                    (b"rating", v),
+                    (b"answer", v),
+                    (b"detail", v),
+                    (b"came_from", v),
+                ],
             ),
         }
         for route, act in actions.items():

@@ -389,6 +389,7 @@ class FormTest(QuestionsOverHTTPCase, FormCase):
 
     def test_the_questions_of_each_category(self):
         self.open()
+        self.next(privacy_consent="1")
         groups = self.page.xpath(
             '//fieldset[contains(@class, "civicreport-questions")]'
         )

@@ -207,6 +207,12 @@
       link.setAttribute("role", "button");
       link.setAttribute("tabindex", "0");
     });
+    // On a phone the personal menu shows only its icon: its name (the
+    // user's, hidden by the theme) is given to it as its label.
+    var personal = document.getElementById("personaltools-menulink");
+    if (personal && !personal.getAttribute("aria-label") && personal.textContent.trim()) {
+      personal.setAttribute("aria-label", personal.textContent.trim());
+    }
   }
 
   function init() {
