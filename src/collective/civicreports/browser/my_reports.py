@@ -12,9 +12,6 @@ from collective.civicreports.browser.details import Dates
 from collective.civicreports.browser.forms import say
 from collective.civicreports.browser.receipt import private_receipt_url
 from collective.civicreports.browser.receipt import receipt_url
-from collective.civicreports.categories.registry import (
-    answer_days as category_answer_days,
-)
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.content.indexers import reporter_key
 from collective.civicreports.inputs.edge import bad_input
@@ -25,8 +22,8 @@ from collective.civicreports.permissions import is_reporter
 from collective.civicreports.reports import engagement
 from collective.civicreports.reports import messages
 from collective.civicreports.reports import satisfaction
+from collective.civicreports.reports.dates import received
 from collective.civicreports.reports.protocol import protocol
-from collective.civicreports.reports.summary import submitted
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.timeline import timeline
 from collective.civicreports.reports.workflow import APPROVE
@@ -37,8 +34,7 @@ from collective.civicreports.reports.workflow import first_time
 from collective.civicreports.reports.workflow import last_time
 from collective.civicreports.reports.workflow import state_of
 from collective.civicreports.sla.deadlines import answer_deadline
-from collective.civicreports.sla.levels import policy
-from dataclasses import replace
+from collective.civicreports.sla.levels import report_policy
 from datetime import datetime
 from datetime import time
 from plone import api
@@ -55,20 +51,10 @@ NEXT = "form.buttons.rating-next"
 SEND = "form.buttons.rating-send"
 
 
-def answer_days(report):
-    """The days within which the report is to be answered: its category's
-    maximum term when it has one, else the site's."""
-    category = get_category(report.category)
-    days = category_answer_days(category) if category is not None else None
-    return days or policy().answer_days
-
-
 def answer_due(report):
     """When the answer is due (time zone aware), from the day it was
-    received, on the site's calendar (working days, holidays)."""
-    return answer_deadline(
-        submitted(report), replace(policy(), answer_days=answer_days(report))
-    )
+    received, with the report's term on the site's calendar."""
+    return answer_deadline(received(report), report_policy(report))
 
 
 def area_facts(report):
@@ -78,7 +64,7 @@ def area_facts(report):
     return {
         "state": state,
         "state_title": state_title(state),
-        "received": submitted(report),
+        "received": received(report),
         "taken_in_charge": first_time(report, APPROVE),
         "closed": last_time(report, CLOSE) if state == CLOSED else None,
         "protocol": protocol(report),

@@ -18,9 +18,9 @@ accents kept, typographic quotes and dashes made plain, the rest "?").
 from collective.civicreports import _
 from collective.civicreports.permissions import may_see_reporter_data
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports.dates import received
 from collective.civicreports.reports.protocol import protocol
 from collective.civicreports.reports.summary import format_date
-from collective.civicreports.reports.summary import submitted
 from collective.civicreports.reports.summary import summary
 from fpdf import FPDF
 from pathlib import Path
@@ -137,7 +137,7 @@ class Receipt:
         pdf.set_title(self._text(title))
         pdf.set_author(self._text(site))
         pdf.set_lang(api.portal.get_current_language() or "it")
-        pdf.set_creation_date(submitted(report))
+        pdf.set_creation_date(received(report))
         pdf.add_page()
         self._line(pdf, site, size=16, height=8)
         self._line(pdf, title, size=13, height=7, space=2)
@@ -146,7 +146,7 @@ class Receipt:
             self.tr(
                 _(
                     "Received on ${date} with the tracking number ${number}.",
-                    mapping={"date": format_date(submitted(report)), "number": number},
+                    mapping={"date": format_date(received(report)), "number": number},
                 )
             ),
             space=1,

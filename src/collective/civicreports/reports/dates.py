@@ -26,3 +26,10 @@ def aware(value):
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.astimezone()
     return value.asdatetime()
+
+
+def received(report):
+    """When the municipality received the report (time zone aware): an
+    operator records when a phone call or a letter came in, else its
+    creation."""
+    return aware(getattr(report, "received", None) or report.created())

@@ -9,6 +9,7 @@ reporter's private token; the mail goes to the reporter's address only).
 from collective.civicreports import _
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.reports.dates import aware
+from collective.civicreports.reports.dates import received
 from dataclasses import dataclass
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -34,12 +35,6 @@ class Row:
 class Section:
     title: Message
     rows: tuple[Row, ...]
-
-
-def submitted(report):
-    """When the municipality received the report: an operator records when
-    a phone call or a letter came in, else its creation (time zone aware)."""
-    return aware(getattr(report, "received", None) or report.created())
 
 
 def format_date(value):
@@ -84,7 +79,7 @@ def summary(report):
             _("Report"),
             _rows(
                 (_("Tracking number"), report.tracking_number or ""),
-                (_("Date"), format_date(submitted(report))),
+                (_("Date"), format_date(received(report))),
                 (
                     _("Category"),
                     category.title if category is not None else report.category,

@@ -1,6 +1,9 @@
 """Service levels of the reports, from the settings: see ``deadlines``."""
 
+from collective.civicreports.categories.registry import answer_days
+from collective.civicreports.categories.registry import get_category
 from collective.civicreports.reports.dates import aware
+from collective.civicreports.reports.dates import received
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.workflow import ASSIGN
 from collective.civicreports.reports.workflow import CLOSE
@@ -8,6 +11,7 @@ from collective.civicreports.reports.workflow import first_time
 from collective.civicreports.sla.deadlines import parse_holidays
 from collective.civicreports.sla.deadlines import Policy
 from collective.civicreports.sla.deadlines import sla_status
+from dataclasses import replace
 from datetime import datetime
 
 
@@ -25,16 +29,23 @@ def policy():
     )
 
 
+def report_policy(report):
+    """The site's policy with the report's term to answer: its category's
+    own when it has one."""
+    category = get_category(report.category)
+    days = answer_days(category) if category is not None else None
+    site = policy()
+    return replace(site, answer_days=days) if days else site
+
+
 def report_sla(report, state, now=None):
     """{"assignment": Status, "answer": Status} of a report, in time zone
     aware datetimes (``now``: naive ones are in the server's zone)."""
-    # An operator records when a phone call or a letter came in.
-    submitted = aware(getattr(report, "received", None) or report.created())
     return sla_status(
         state,
-        submitted,
+        received(report),
         aware(now) or datetime.now().astimezone(),
-        policy(),
+        report_policy(report),
         assigned=first_time(report, ASSIGN),
         closed=first_time(report, CLOSE),
     )

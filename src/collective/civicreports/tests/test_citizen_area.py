@@ -146,6 +146,17 @@ class CitizenAreaTest(unittest.TestCase):
             report.created().asdatetime().replace(microsecond=0).astimezone(),
         )
 
+    def test_the_office_and_the_citizen_see_the_same_due_date(self):
+        """One term: the office's deadline (reminders, dashboard) is the
+        citizen's due date, the category's 10 days, not the site's 30."""
+        from collective.civicreports.sla.levels import report_sla
+
+        report = self.new_report()
+        deadline = report_sla(report, "submitted")["answer"].deadline
+        card = self.my_card(report)
+        self.assertEqual(self.time_of(card, ".civicreport-due"), self.due(report, 10))
+        self.assertEqual(deadline.date(), self.due(report, 10).date())
+
     def test_the_same_facts_on_the_private_page(self):
         page = self.private_page()
         self.assertTrue(page.cssselect(".civicreport-taken-in-charge time"))
