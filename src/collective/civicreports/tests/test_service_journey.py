@@ -19,6 +19,7 @@ from collective.civicreports.tests.test_identity import IdentityLayer
 from datetime import timedelta
 from plone import api
 from plone.app.testing import FunctionalTesting
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -149,7 +150,16 @@ class JourneyCase(AppIOFixture, unittest.TestCase):
         """Click what leads to another page, and wait for it."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.click(element)
-        self.wait.until(EC.staleness_of(page))
+
+        def gone(driver):
+            # Chromium says so in more than one way while the page changes.
+            try:
+                page.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        self.wait.until(gone)
         self.loaded()
 
     def check_page(self, page):
