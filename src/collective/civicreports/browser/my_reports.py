@@ -214,9 +214,13 @@ class MyReportsView(RatingForm, Dates, BrowserView):
         user = api.user.get_current()
         catalog = api.portal.get_tool("portal_catalog")
         # Only the citizen's own key is asked for.
+        key = reporter_key(user.getId(), create=False)
+        if key is None:
+            # No report was ever indexed with a reporter.
+            return []
         brains = catalog.unrestrictedSearchResults(
             portal_type="Report",
-            report_reporter=reporter_key(user.getId()),
+            report_reporter=key,
             sort_on="created",
             sort_order="descending",
         )

@@ -64,19 +64,28 @@ def report_feature(report):
     return mapindex.feature_record(report)
 
 
-def _secret():
+def _secret(create):
     annotations = IAnnotations(api.portal.get())
     if SECRET_KEY not in annotations:
+        if not create:
+            return None
         annotations[SECRET_KEY] = secrets.token_bytes(32)
     return annotations[SECRET_KEY]
 
 
-def reporter_key(user_id):
+def reporter_key(user_id, create=True):
     """What the reporter index holds for a citizen: a keyed hash, so that
     an index anybody may query through ``@search`` links no report to an
     account (Plone's security index forgets the owner of a public report,
-    so the citizen's area needs an index of its own)."""
-    return hmac.new(_secret(), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    so the citizen's area needs an index of its own).
+
+    The secret is made when the first report is indexed; a page that only
+    reads (``create=False``) gets None before, and writes nothing on a GET.
+    """
+    secret = _secret(create)
+    if secret is None:
+        return None
+    return hmac.new(secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @indexer(IReport)

@@ -47,3 +47,22 @@ class DraftsTest(unittest.TestCase):
         drafts.discard(self.folder, "carla")
         drafts.discard(self.folder, "carla")
         self.assertIsNone(drafts.load(self.folder, "carla"))
+
+
+class ReporterKeyTest(unittest.TestCase):
+    """The citizen's area reads the reporter index without writing."""
+
+    layer = INTEGRATION_TESTING
+
+    def test_reading_makes_no_secret(self):
+        from collective.civicreports.content.indexers import reporter_key
+        from collective.civicreports.content.indexers import SECRET_KEY
+        from zope.annotation.interfaces import IAnnotations
+
+        annotations = IAnnotations(self.layer["portal"])
+        annotations.pop(SECRET_KEY, None)
+        self.assertIsNone(reporter_key("citizen", create=False))
+        self.assertNotIn(SECRET_KEY, annotations)
+        key = reporter_key("citizen")
+        self.assertEqual(reporter_key("citizen", create=False), key)
+        self.assertNotEqual(reporter_key("luca"), key)
