@@ -21,6 +21,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -86,7 +87,10 @@ class TileServer:
                 self.send_header("Content-Length", str(len(tile)))
                 self.send_header("Cache-Control", "max-age=86400")
                 self.end_headers()
-                self.wfile.write(tile)
+                # Lighthouse closes the page while tiles are still on their
+                # way: a tile nobody waits for is no error.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(tile)
 
             def log_message(self, *args):
                 pass
