@@ -74,11 +74,13 @@ class FilteredReports(BrowserView):
 
     # The archive shows what it could not use next to its filters.
     handles_bad_input = True
+    pager_macros = ViewPageTemplateFile("templates/pager.pt")
+    filter_names = FILTERS
 
     def filters(self):
         form = self.request.form
         values = {}
-        for name in FILTERS:
+        for name in self.filter_names:
             value = form.get(name)
             if isinstance(value, str) and value.strip():
                 values[name] = value.strip()[:200]
@@ -89,7 +91,7 @@ class FilteredReports(BrowserView):
         given more than once."""
         messages = []
         bad = bad_input(self.request)
-        for name in FILTERS:
+        for name in self.filter_names:
             if name in bad:
                 message = bad[name]
             elif isinstance(self.request.form.get(name), list):
@@ -100,7 +102,10 @@ class FilteredReports(BrowserView):
         return messages
 
     def brains(self):
-        query = public_query(self.context, **self.filters())
+        return self.search(public_query(self.context, **self.filters()))
+
+    @staticmethod
+    def search(query):
         if query is None:
             return []
         try:
@@ -108,6 +113,16 @@ class FilteredReports(BrowserView):
         except ParseError:
             # Only words the text index ignores: nothing to find.
             return []
+
+    def batch(self):
+        start = self.request.form.get("b_start", 0)
+        try:
+            start = max(int(start), 0)
+        except (TypeError, ValueError):
+            start = 0
+        return Batch(self.brains(), self.page_size, start)
+
+    page_size = PAGE_SIZE
 
     def query_string(self, **changes):
         values = dict(self.filters(), **changes)
@@ -124,14 +139,6 @@ class ReportFolderView(Dates, FilteredReports):
     """Default view of a report folder."""
 
     details_macros = ViewPageTemplateFile("templates/details.pt")
-
-    def batch(self):
-        start = self.request.form.get("b_start", 0)
-        try:
-            start = max(int(start), 0)
-        except (TypeError, ValueError):
-            start = 0
-        return Batch(self.brains(), PAGE_SIZE, start)
 
     def categories(self):
         return [

@@ -2,11 +2,14 @@
 where one is redacted, its photos chosen, and approved or rejected."""
 
 from collective.civicreports import _
+from collective.civicreports.browser.folder import FilteredReports
 from collective.civicreports.browser.forms import PostedForm
+from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.interfaces import IReport
 from collective.civicreports.reports import moderation
 from collective.civicreports.reports.offices import office_choices
+from collective.civicreports.reports.queries import queue_query
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.workflow import APPROVED
 from collective.civicreports.reports.workflow import MODERATION_STATES
@@ -14,9 +17,9 @@ from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.reports.workflow import SUBMITTED
 from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
+from collective.civicreports.vocabularies.reports import KIND_TITLES
 from datetime import datetime
 from plone import api
-from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 
@@ -26,28 +29,48 @@ def age(created):
     return int((datetime.now().timestamp() - created.timeTime()) // 3600)
 
 
-class ModerationQueueView(BrowserView):
-    """``<report folder>/@@moderation``: submitted reports, oldest first."""
+class ModerationQueueView(FilteredReports):
+    """``<report folder>/@@moderation``: submitted reports, oldest first,
+    a page at a time, filtered and sorted as the moderator asks."""
 
-    # Each section shows the oldest reports only: a queue of thousands is a
-    # problem of staffing, not of paging.
+    filter_names = ("category", "kind", "channel", "text", "sort")
+    page_size = 50
+    # The approved reports wait for an office: the oldest ones first, a
+    # section too long to read is a sign of staffing, not of paging.
     LIMIT = 100
 
-    def _brains(self, state):
-        return api.content.find(
-            context=self.context,
-            portal_type="Report",
-            review_state=state,
-            sort_on="created",
-            sort_order="ascending",
-        )
+    def _brains(self, state, **filters):
+        return self.search(queue_query(self.context, state, **filters))
+
+    def brains(self):
+        return self._brains(SUBMITTED, **self.filters())
 
     def totals(self):
         return {state: len(self._brains(state)) for state in MODERATION_STATES}
 
-    def items(self):
+    def sorts(self):
+        return [
+            {"id": "oldest", "title": _("Oldest first")},
+            {"id": "newest", "title": _("Newest first")},
+            {"id": "category", "title": _("By category")},
+            {"id": "channel", "title": _("By channel")},
+        ]
+
+    def categories(self):
+        return [
+            {"id": key, "title": category.title}
+            for key, category in active_categories()
+        ]
+
+    def kinds(self):
+        return [{"id": key, "title": title} for key, title in KIND_TITLES.items()]
+
+    def channels(self):
+        return [{"id": key, "title": title} for key, title in CHANNEL_TITLES.items()]
+
+    def items(self, batch):
         items = []
-        for brain in self._brains(SUBMITTED)[: self.LIMIT]:
+        for brain in batch:
             report = brain.getObject()
             category = get_category(report.category)
             status = report_sla(report, SUBMITTED)["assignment"]

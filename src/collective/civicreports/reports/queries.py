@@ -20,18 +20,54 @@ def public_query(
         "sort_on": "created",
         "sort_order": "descending",
     }
-    if category:
-        query["report_category"] = category
-    if kind:
-        query["report_kind"] = kind
-    if text:
-        query["SearchableText"] = text_query(text)
-        if query["SearchableText"] is None:
-            return None
+    if not _filtered(query, category=category, kind=kind, text=text):
+        return None
     dates = date_range(start, end)
     if dates:
         query["created"] = dates
     return query
+
+
+# The orders of the moderation queue: the oldest first is the default, so
+# that nothing waits behind newer reports. The created index keeps minutes:
+# the tracking number, given in order of arrival, orders a storm's minute.
+QUEUE_SORTS = {
+    "oldest": (["created", "tracking_number"], "ascending"),
+    "newest": (["created", "tracking_number"], "descending"),
+    "category": (["report_category", "created", "tracking_number"], "ascending"),
+    "channel": (["report_channel", "created", "tracking_number"], "ascending"),
+}
+
+
+def queue_query(
+    folder, state, category=None, kind=None, channel=None, text=None, sort=None
+):
+    """A catalog query for the reports of a folder in one state, for the
+    staff's queues; None when the text has nothing to search for."""
+    sort_on, sort_order = QUEUE_SORTS.get(sort, QUEUE_SORTS["oldest"])
+    query = {
+        "portal_type": "Report",
+        "path": "/".join(folder.getPhysicalPath()),
+        "review_state": state,
+        "sort_on": sort_on,
+        "sort_order": sort_order,
+    }
+    if not _filtered(query, category=category, kind=kind, channel=channel, text=text):
+        return None
+    return query
+
+
+def _filtered(query, text=None, **fields):
+    """Add the filters given to a query; False when the text has nothing to
+    search for (only punctuation): such a query matches nothing."""
+    for name, value in fields.items():
+        if value:
+            query[f"report_{name}"] = value
+    if text:
+        query["SearchableText"] = text_query(text)
+        if query["SearchableText"] is None:
+            return False
+    return True
 
 
 def _date(value, end_of_day=False):

@@ -194,3 +194,66 @@ class DuplicateTest(ModerationTest):
         )
         self.assertEqual(api.content.get_state(self.first), "submitted")
         self.assertIn("tracking number of a public report", response.text)
+
+
+class QueuePagesTest(ModerationTest):
+    """A storm fills the queue: every waiting report is reachable from it."""
+
+    def setUp(self):
+        super().setUp()
+        self.storm = [
+            submit(self.portal, title=f"Albero caduto {index}", images=[])
+            for index in range(53)
+        ]
+        transaction.commit()
+        self.url = self.folder.absolute_url() + "/@@moderation"
+
+    def numbers(self, **params):
+        response = self.moderator.get(self.url, params=params, timeout=60)
+        transaction.begin()
+        self.assertEqual(response.status_code, 200)
+        page = html.fromstring(response.text)
+        return page, [
+            cell.text_content().strip()
+            for cell in page.xpath(
+                "//table[contains(@class, 'civicreports-queue')]//tr/td[1]"
+            )
+        ]
+
+    def test_the_newest_report_is_on_the_last_page(self):
+        page, first = self.numbers()
+        self.assertEqual(len(first), 50)
+        self.assertEqual(first[0], self.first.tracking_number)
+        self.assertNotIn(self.storm[-1].tracking_number, first)
+        self.assertIn("1 / 2", page.text_content())
+        following = page.xpath("//nav//a[contains(@href, 'b_start=50')]/@href")
+        self.assertTrue(following)
+        response = self.moderator.get(following[0], timeout=60)
+        second = [
+            cell.text_content().strip()
+            for cell in html.fromstring(response.text).xpath(
+                "//table[contains(@class, 'civicreports-queue')]//tr/td[1]"
+            )
+        ]
+        self.assertEqual(len(second), 5)
+        self.assertEqual(second[-1], self.storm[-1].tracking_number)
+        self.assertFalse(set(first) & set(second))
+
+    def test_newest_first(self):
+        _page, numbers = self.numbers(sort="newest")
+        self.assertEqual(numbers[0], self.storm[-1].tracking_number)
+
+    def test_filters(self):
+        _page, numbers = self.numbers(category="waste")
+        self.assertEqual(numbers, [self.second.tracking_number])
+        _page, numbers = self.numbers(text="Rifiuti")
+        self.assertEqual(numbers, [self.second.tracking_number])
+        # A filter keeps its value in the pages' links.
+        page, numbers = self.numbers(text="Albero")
+        self.assertEqual(len(numbers), 50)
+        links = page.xpath("//nav//a[contains(@href, 'b_start=50')]/@href")
+        self.assertIn("text=Albero", links[0])
+
+    def test_an_unknown_order_is_the_oldest_first(self):
+        _page, numbers = self.numbers(sort="nonsense")
+        self.assertEqual(numbers[0], self.first.tracking_number)
