@@ -74,7 +74,7 @@ class FilteredReports(BrowserView):
 
     # The archive shows what it could not use next to its filters.
     handles_bad_input = True
-    pager_macros = ViewPageTemplateFile("templates/pager.pt")
+    filtered_macros = ViewPageTemplateFile("templates/filtered.pt")
     filter_names = FILTERS
 
     def filters(self):

@@ -14,7 +14,9 @@ import transaction
 import unittest
 
 
-class ModerationTest(unittest.TestCase):
+class ModerationBase(unittest.TestCase):
+    """Two submitted reports, and the demo moderator's session."""
+
     layer = SERVER_TESTING
 
     def setUp(self):
@@ -43,6 +45,13 @@ class ModerationTest(unittest.TestCase):
         transaction.begin()
         return response
 
+    def office(self):
+        session = requests.Session()
+        session.auth = ("roads", "roads")
+        return session
+
+
+class ModerationTest(ModerationBase):
     def test_queue_oldest_first_for_moderators_only(self):
         text = self.page(
             self.moderator, self.folder.absolute_url() + "/@@moderation"
@@ -56,11 +65,6 @@ class ModerationTest(unittest.TestCase):
                 self.folder.absolute_url() + "/@@moderation", timeout=60
             )
             self.assertNotIn(self.first.tracking_number, response.text)
-
-    def office(self):
-        session = requests.Session()
-        session.auth = ("roads", "roads")
-        return session
 
     def test_personal_data_is_highlighted(self):
         text = self.page(self.moderator, self.first.absolute_url() + "/@@moderate").text
@@ -196,7 +200,7 @@ class DuplicateTest(ModerationTest):
         self.assertIn("tracking number of a public report", response.text)
 
 
-class QueuePagesTest(ModerationTest):
+class QueuePagesTest(ModerationBase):
     """A storm fills the queue: every waiting report is reachable from it."""
 
     def setUp(self):
