@@ -320,11 +320,14 @@ class ICivicReportsSettings(Interface):
         ),
         value_type=schema.TextLine(),
         required=False,
+        # In English here; the install step puts them in the site's language.
         default=[
-            "The report is not about the municipal territory or its services.",
-            "The report contains offensive language or personal attacks.",
-            "The report repeats one already received.",
-            "The report is not clear enough: please send it again with more details.",
+            _("The report is not about the municipal territory or its services."),
+            _("The report contains offensive language or personal attacks."),
+            _("The report repeats one already received."),
+            _(
+                "The report is not clear enough: please send it again with more details."
+            ),
         ],
     )
 

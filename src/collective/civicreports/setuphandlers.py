@@ -1,4 +1,6 @@
+from collective.civicreports.interfaces import ICivicReportsSettings
 from collective.civicreports.reports import tracking
+from collective.civicreports.reports.settings import PREFIX
 from collective.civicreports.reports.settings import site_language
 from collective.civicreports.security import ratelimit
 from plone import api
@@ -59,6 +61,24 @@ def translate_rules(language):
                     setattr(action, name, tr(text))
 
 
+# Settings whose default texts are message ids (``interfaces.py``).
+TRANSLATED_SETTINGS = ("rejection_reasons",)
+
+
+def translate_settings(language):
+    """Put the default texts of the settings in the site's language, as
+    ``translate_rules`` does for the rules; texts an administrator changed
+    stay as they are."""
+    for name in TRANSLATED_SETTINGS:
+        record = f"{PREFIX}.{name}"
+        default = ICivicReportsSettings[name].default
+        value = api.portal.get_registry_record(record, default=None)
+        if value is None or list(value) == [str(text) for text in default]:
+            api.portal.set_registry_record(
+                record, [translate(text, target_language=language) for text in default]
+            )
+
+
 def show_in_navigation():
     """Report folders in the navigation and the site map, reports not."""
     displayed = list(api.portal.get_registry_record(DISPLAYED_TYPES, default=()))
@@ -86,6 +106,7 @@ def post_install(context):
     tracking.install_counter(site)
     ratelimit.install_counters(site)
     translate_rules(site_language())
+    translate_settings(site_language())
     show_in_navigation()
 
 

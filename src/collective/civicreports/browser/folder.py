@@ -114,13 +114,15 @@ class FilteredReports(BrowserView):
             # Only words the text index ignores: nothing to find.
             return []
 
-    def batch(self):
+    def start(self):
         start = self.request.form.get("b_start", 0)
         try:
-            start = max(int(start), 0)
+            return max(int(start), 0)
         except (TypeError, ValueError):
-            start = 0
-        return Batch(self.brains(), self.page_size, start)
+            return 0
+
+    def batch(self):
+        return Batch(self.brains(), self.page_size, self.start())
 
     page_size = PAGE_SIZE
 

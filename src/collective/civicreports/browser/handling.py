@@ -4,8 +4,10 @@ the assignment from the moderation queue. What each button does is in
 ``reports/handling.py`` and ``reports/messages.py``."""
 
 from collective.civicreports import _
+from collective.civicreports.browser.folder import FilteredReports
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.browser.forms import say
+from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs import params
 from collective.civicreports.inputs.text import BadInput
@@ -16,14 +18,16 @@ from collective.civicreports.reports import messages
 from collective.civicreports.reports import protocol
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.offices import user_offices
+from collective.civicreports.reports.queries import filtered_query
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import ASSIGNED
 from collective.civicreports.reports.workflow import CLOSED
-from collective.civicreports.reports.workflow import KEPT_STATES
+from collective.civicreports.reports.workflow import HANDLING_STATES
 from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from datetime import datetime
 from plone import api
+from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -135,24 +139,44 @@ class HandleView(PostedForm):
         return CHANNEL_TITLES.get(self.context.channel, self.context.channel)
 
 
-class MyOfficeView(BrowserView):
-    """``@@my-office``: the reports assigned to the user's groups."""
+class MyOfficeView(FilteredReports):
+    """``@@my-office``: the reports in the hands of the user's offices, a
+    page at a time: open ones by default, or closed ones, or both, of one
+    category if asked. Reports still with the moderators are not listed:
+    the office can do nothing with them yet."""
 
+    filter_names = ("scope", "category", "text", "sort")
+    page_size = 50
+    SCOPES = {"open": (ASSIGNED,), "closed": (CLOSED,), "all": HANDLING_STATES}
     SORTS = ("deadline", "age", "number", "state")
 
     def groups(self):
-        user = api.user.get_current()
-        return [group.getId() for group in api.group.get_groups(user=user)]
+        return sorted(user_offices())
 
-    def items(self):
+    def brains(self):
         groups = self.groups()
         if not groups:
             return []
-        catalog = api.portal.get_tool("portal_catalog")
+        filters = self.filters()
+        query = {
+            "portal_type": "Report",
+            "report_office": groups,
+            "review_state": list(self.SCOPES.get(filters.get("scope"), (ASSIGNED,))),
+        }
+        return self.search(
+            filtered_query(
+                query, category=filters.get("category"), text=filters.get("text")
+            )
+        )
+
+    def batch(self):
+        return Batch(self.items(), self.page_size, self.start())
+
+    def items(self):
+        """Every report listed, sorted: the order needs each one's deadline,
+        which follows its category's term and the holidays."""
         items = []
-        for brain in catalog(
-            portal_type="Report", report_office=groups, review_state=list(KEPT_STATES)
-        ):
+        for brain in self.brains():
             report = brain.getObject()
             state = brain.review_state
             status = report_sla(report, state)["answer"]
@@ -161,6 +185,7 @@ class MyOfficeView(BrowserView):
                     "url": brain.getURL(),
                     "number": report.tracking_number,
                     "title": report.title,
+                    "category": self.category_title(report.category),
                     "state": state,
                     "state_title": state_title(state),
                     "days": (datetime.now().timestamp() - brain.created.timeTime())
@@ -170,16 +195,35 @@ class MyOfficeView(BrowserView):
                     "office": report.office,
                 }
             )
-        sort = self.request.form.get("sort", "deadline")
-        if not isinstance(sort, str):
-            sort = "deadline"
         key = {
-            "deadline": lambda i: i["deadline"],
             "age": lambda i: -i["days"],
             "number": lambda i: i["number"],
-            "state": lambda i: i["state"],
-        }.get(sort, lambda i: i["deadline"])
+            "state": lambda i: (i["state"], i["deadline"]),
+        }.get(self.filters().get("sort"), lambda i: i["deadline"])
         return sorted(items, key=key)
+
+    def scopes(self):
+        return [
+            {"id": "open", "title": _("scope_open", default="Open")},
+            {"id": "closed", "title": _("scope_closed", default="Closed")},
+            {"id": "all", "title": _("scope_all", default="All")},
+        ]
+
+    def sorts(self):
+        return [
+            {"id": "deadline", "title": _("Answer by")},
+            {"id": "age", "title": _("Oldest first")},
+            {"id": "number", "title": _("Tracking number")},
+            {"id": "state", "title": _("Status")},
+        ]
+
+    def categories(self):
+        groups = set(self.groups())
+        return [
+            {"id": key, "title": category.title}
+            for key, category in active_categories()
+            if category.office in groups
+        ]
 
 
 class InOfficeView(BrowserView):

@@ -4,16 +4,16 @@ where one is redacted, its photos chosen, and approved or rejected."""
 from collective.civicreports import _
 from collective.civicreports.browser.folder import FilteredReports
 from collective.civicreports.browser.forms import PostedForm
+from collective.civicreports.browser.forms import say
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
-from collective.civicreports.interfaces import IReport
+from collective.civicreports.reports import bulk
 from collective.civicreports.reports import moderation
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.queries import queue_query
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.workflow import APPROVED
 from collective.civicreports.reports.workflow import MODERATION_STATES
-from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.reports.workflow import SUBMITTED
 from collective.civicreports.sla.levels import report_sla
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
@@ -22,6 +22,12 @@ from datetime import datetime
 from plone import api
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
+from urllib.parse import urlencode
+from zope.i18n import translate
+
+
+def rejection_reasons():
+    return setting("rejection_reasons") or []
 
 
 def age(created):
@@ -102,6 +108,114 @@ class ModerationQueueView(FilteredReports):
     def offices(self):
         return office_choices()
 
+    def reasons(self):
+        return rejection_reasons()
+
+    def kept_filters(self):
+        """The filters and page, for the bulk form to come back to."""
+        kept = dict(self.filters())
+        if isinstance(self.request.form.get("b_start"), str):
+            kept["b_start"] = self.request.form["b_start"]
+        return [{"name": k, "value": v} for k, v in kept.items()]
+
+
+class BulkModerationView(PostedForm):
+    """POST ``<report folder>/@@moderation-bulk``: one action on the
+    reports ticked in the queue, then back to the same page of it."""
+
+    def index(self):
+        return self.back()
+
+    def handle(self, form):
+        numbers = form.get("numbers", [])
+        numbers = [numbers] if isinstance(numbers, str) else list(numbers)
+        if not numbers:
+            say(self.request, _("Tick the reports first."), "error")
+            return self.back()
+        if len(numbers) > bulk.MAX_REPORTS:
+            say(
+                self.request,
+                _(
+                    "At most ${count} reports at a time.",
+                    mapping={"count": bulk.MAX_REPORTS},
+                ),
+                "error",
+            )
+            return self.back()
+        reports = bulk.reports_of(self.context, numbers)
+        outcome = self.act(form, reports)
+        if outcome is None:
+            return self.back()
+        if outcome.done:
+            say(
+                self.request,
+                _(
+                    "${count} reports changed: ${numbers}.",
+                    mapping={
+                        "count": len(outcome.done),
+                        "numbers": ", ".join(r.tracking_number for r in outcome.done),
+                    },
+                ),
+            )
+        for report, reason in outcome.skipped:
+            say(
+                self.request,
+                _(
+                    "${number} was left as it was: ${reason}.",
+                    mapping={
+                        "number": report.tracking_number,
+                        "reason": translate(reason, context=self.request),
+                    },
+                ),
+                "warning",
+            )
+        return self.back()
+
+    def act(self, form, reports):
+        """The Outcome of the button pressed, or None after an error."""
+        if "form.buttons.approve" in form:
+            return bulk.approve(reports)
+        if "form.buttons.reject" in form:
+            reason = self.text("reason_text") or self.text("reason")
+            if not reason:
+                say(self.request, _("Give the reason of the rejection."), "error")
+                return None
+            return bulk.reject(reports, reason)
+        if "form.buttons.assign" in form:
+            office = self.text("office")
+            if office not in {choice["id"] for choice in office_choices()}:
+                say(self.request, _("Choose the office."), "error")
+                return None
+            return bulk.assign(reports, office, self.text("comment"))
+        if "form.buttons.duplicate" in form:
+            number = self.text("duplicate_of")
+            try:
+                return bulk.close_as_duplicates(
+                    reports, self.context.get(number) if number else None
+                )
+            except bulk.NoOriginal:
+                say(self.request, NEEDS_ORIGINAL, "error")
+                return None
+        say(self.request, _("Choose what to do with the reports."), "error")
+        return None
+
+    def back(self):
+        form = self.request.form
+        kept = {
+            name: form[name]
+            for name in (*ModerationQueueView.filter_names, "b_start")
+            if isinstance(form.get(name), str) and form[name]
+        }
+        url = self.context.absolute_url() + "/@@moderation"
+        return self.request.response.redirect(
+            f"{url}?{urlencode(kept)}" if kept else url
+        )
+
+
+NEEDS_ORIGINAL = _(
+    "Give the tracking number of a public report to mark this one as its duplicate."
+)
+
 
 class ModerateView(PostedForm):
     """``<report>/@@moderate``."""
@@ -149,19 +263,13 @@ class ModerateView(PostedForm):
         if "form.buttons.duplicate" in form:
             number = self.text("duplicate_of")
             original = report.__parent__.get(number) if number else None
-            if (
-                not IReport.providedBy(original)
-                or original is report
-                or api.content.get_state(original) not in PUBLIC_STATES
-            ):
-                messages.add(
-                    _(
-                        "Give the tracking number of a public report to mark this one as its duplicate."
-                    ),
-                    type="error",
-                )
+            try:
+                if original is report:
+                    raise bulk.NoOriginal(original)
+                bulk.close_as_duplicates([report], original)
+            except bulk.NoOriginal:
+                messages.add(NEEDS_ORIGINAL, type="error")
                 return None
-            moderation.mark_duplicate(report, original)
             messages.add(_("The report has been closed as a duplicate."))
             return self.back_to_queue()
         if "form.buttons.reject" in form:
@@ -212,7 +320,7 @@ class ModerateView(PostedForm):
         ]
 
     def reasons(self):
-        return setting("rejection_reasons") or []
+        return rejection_reasons()
 
     def category_title(self):
         category = get_category(self.context.category)

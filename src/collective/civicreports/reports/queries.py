@@ -57,6 +57,12 @@ def queue_query(
     return query
 
 
+def filtered_query(query, text=None, **fields):
+    """The query with the filters given, or None when the text has nothing
+    to search for."""
+    return query if _filtered(query, text=text, **fields) else None
+
+
 def _filtered(query, text=None, **fields):
     """Add the filters given to a query; False when the text has nothing to
     search for (only punctuation): such a query matches nothing."""

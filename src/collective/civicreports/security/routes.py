@@ -47,6 +47,7 @@ ALLOWED = {
             "track-reply",
             "reports-rss",
             "moderation",
+            "moderation-bulk",
             "report-statistics",
             "report-export",
             # Plone's, made ours: it leads to the moderation queue.

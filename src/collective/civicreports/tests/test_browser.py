@@ -357,6 +357,65 @@ class PhoneTest(BrowserCase):
         )
 
 
+class StaffBulkTest(BrowserCase):
+    """A storm's worth of work from the queue alone: every report of the
+    page ticked at once, approved and assigned in one step, then the
+    office's list; axe-core on both, and no horizontal scrolling."""
+
+    def no_horizontal_scrolling(self):
+        width = self.driver.execute_script(
+            "return document.documentElement.scrollWidth"
+        )
+        self.assertLessEqual(width, self.width + 1)
+
+    def test_bulk_from_the_queue(self):
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import submit
+
+        d = self.driver
+        login_as(self.portal, "admin")
+        clean = [
+            submit(self.portal, title=f"Albero caduto {n}", images=[]) for n in range(3)
+        ]
+        held = submit(
+            self.portal, title="Albero caduto", description="Chiamate il 347 000 1122."
+        )
+        transaction.commit()
+        self.login("moderator")
+        self.open(self.folder.absolute_url() + "/@@moderation")
+        self.check_axe("moderation queue with bulk actions")
+        self.no_horizontal_scrolling()
+        self.click(d.find_element(By.ID, "civicreports-tick-all"))
+        ticked = d.find_elements(By.CSS_SELECTOR, "input[name='numbers:list']:checked")
+        self.assertEqual(len(ticked), 4)
+        Select(d.find_element(By.ID, "bulk-office")).select_by_value("office-roads")
+        button = d.find_element(By.NAME, "form.buttons.assign")
+        self.click(button)
+        self.wait.until(EC.staleness_of(button))
+        transaction.begin()
+        self.assertEqual([api.content.get_state(r) for r in clean], ["assigned"] * 3)
+        self.assertEqual(api.content.get_state(held), "submitted")
+        self.assertIn(
+            held.tracking_number, d.find_element(By.ID, "global_statusmessage").text
+        )
+        self.check_axe("moderation queue after bulk actions")
+
+        d.delete_all_cookies()
+        self.login("roads")
+        self.open(self.portal.absolute_url() + "/@@my-office")
+        numbers = {
+            cell.text
+            for cell in d.find_elements(By.CSS_SELECTOR, "td.civicreports-number")
+        }
+        self.assertEqual(numbers, {r.tracking_number for r in clean})
+        self.check_axe("office list with filters")
+        self.no_horizontal_scrolling()
+
+
+class StaffBulkOnAPhoneTest(StaffBulkTest):
+    width, height = 390, 844
+
+
 @atexit.register
 def _quit_browsers():
     for driver in DRIVERS.values():

@@ -6,6 +6,7 @@ from collective.civicreports.reports.messages import messages
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL
+from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
 from lxml import html
 from plone import api
@@ -168,6 +169,9 @@ class HandlingTest(unittest.TestCase):
         self.assertNotIn("Nota riservata", private)
 
     def test_dashboard_sorts_and_refuses_others(self):
+        run_as(self.portal, "moderator", "approve", self.report)
+        run_as(self.portal, "moderator", "assign", self.report)
+        transaction.commit()
         roads = self.session("roads")
         url = self.portal.absolute_url() + "/@@my-office"
         for sort in ("deadline", "age", "number", "state"):

@@ -53,3 +53,18 @@ class TranslationsTest(unittest.TestCase):
     def test_english_catalog_exists(self):
         english = catalog(LOCALES / "en" / "LC_MESSAGES" / "collective.civicreports.po")
         self.assertIsInstance(english, dict)
+
+    def test_plone_shows_our_titles_in_italian(self):
+        """The state menu and the toolbar translate the workflow's and the
+        types' titles in Plone's domain: ``plone.po`` has each of them, as
+        our catalog translates it."""
+        from collective.civicreports.testing import from_scripts
+
+        titles = from_scripts("i18n").plone_titles()
+        self.assertIn("Submitted", titles)
+        self.assertIn("Moderation", titles)
+        ours = catalog(LOCALES / "it" / "LC_MESSAGES" / "collective.civicreports.po")
+        plone = catalog(LOCALES / "it" / "LC_MESSAGES" / "plone.po")
+        self.assertEqual(
+            {t: plone.get(t) for t in titles}, {t: ours[t] for t in titles}
+        )

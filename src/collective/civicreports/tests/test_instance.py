@@ -54,6 +54,37 @@ class InstanceTest(unittest.TestCase):
         self.assertIn("++theme++barceloneta", page)
         self.assertIn('lang="it"', page)
 
+    def test_staff_screens_are_italian(self):
+        """The state menu, the toolbar's tabs and the default texts: Plone
+        shows the first two in its own domain."""
+        from lxml import html
+
+        response = requests.post(
+            self.url + "/segnalazioni/@reports",
+            json=payload(),
+            headers=JSON,
+            timeout=60,
+        )
+        report = response.json()["@id"]
+        moderator = ("moderator", "moderator")
+        page = html.fromstring(requests.get(report, auth=moderator, timeout=60).text)
+        menu = " ".join(
+            page.xpath("//*[@id='plone-contentmenu-workflow']//text()")
+        ).split()
+        self.assertIn("Inviata", menu)
+        self.assertNotIn("Submitted", menu)
+        folder = requests.get(self.url + "/segnalazioni", auth=moderator, timeout=60)
+        tabs = html.fromstring(folder.text).xpath("//*[@id='edit-zone']//a//text()")
+        tabs = " ".join(tabs)
+        self.assertIn("Moderazione", tabs)
+        self.assertIn("Statistiche", tabs)
+        self.assertNotIn("Moderation", tabs)
+        moderate = requests.get(report + "/@@moderate", auth=moderator, timeout=60)
+        reasons = html.fromstring(moderate.text).xpath(
+            "//select[@name='reason']/option/text()"
+        )
+        self.assertIn("La segnalazione ripete una segnalazione già ricevuta.", reasons)
+
     def test_report_path_with_mails(self):
         response = requests.post(
             self.url + "/segnalazioni/@reports",

@@ -165,7 +165,7 @@ class ModerationTest(ModerationBase):
         self.assertNotIn("Approve and publish", response.text)
 
 
-class DuplicateTest(ModerationTest):
+class DuplicateTest(ModerationBase):
     def test_mark_as_duplicate(self):
         from collective.civicreports.reports.engagement import follower_emails
 
@@ -220,7 +220,7 @@ class QueuePagesTest(ModerationBase):
         return page, [
             cell.text_content().strip()
             for cell in page.xpath(
-                "//table[contains(@class, 'civicreports-queue')]//tr/td[1]"
+                "//table[contains(@class, 'civicreports-queue')]//td[@class='civicreports-number']"
             )
         ]
 
@@ -236,7 +236,7 @@ class QueuePagesTest(ModerationBase):
         second = [
             cell.text_content().strip()
             for cell in html.fromstring(response.text).xpath(
-                "//table[contains(@class, 'civicreports-queue')]//tr/td[1]"
+                "//table[contains(@class, 'civicreports-queue')]//td[@class='civicreports-number']"
             )
         ]
         self.assertEqual(len(second), 5)

@@ -1,5 +1,6 @@
 /* Moderation: one click replaces a piece of personal data with [omissis],
- * and a chosen rejection reason becomes an editable text. */
+ * a chosen rejection reason becomes an editable text, and the queue's
+ * "all" box ticks every report of the page. */
 (function () {
   "use strict";
   function init() {
@@ -13,13 +14,22 @@
         }
       });
     });
-    var reason = document.getElementById("civicreport-reason");
-    var reasonText = document.getElementById("civicreport-reason-text");
-    if (reason && reasonText) {
-      reason.addEventListener("change", function () {
-        reasonText.value = reason.value;
+    document.querySelectorAll("select[data-fills]").forEach(function (reason) {
+      var reasonText = document.getElementById(reason.getAttribute("data-fills"));
+      if (reasonText) {
+        reason.addEventListener("change", function () {
+          reasonText.value = reason.value;
+        });
+      }
+    });
+    document.querySelectorAll("input[data-ticks]").forEach(function (all) {
+      all.hidden = false;
+      all.addEventListener("change", function () {
+        document.querySelectorAll("input[name='" + all.getAttribute("data-ticks") + "']").forEach(function (box) {
+          box.checked = all.checked;
+        });
       });
-    }
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
