@@ -10,6 +10,12 @@ staff's moderation queue and statistics page,
 and the GeoJSON feed against a plain-catalog baseline in the same run;
 with 10,000 or more, again after adding nine times as many (``BENCH_LARGE=0``
 skips that stage). Prints the figures (docs/performance.rst).
+
+The staff's and the public lists at scale: the moderation queue, "My
+office", the archive, ``GET @reports`` and the statistics page, timed at
+1,000 reports (before the rest is filled), at COUNT and at ten times COUNT,
+each printed as a ratio to the same page at 1,000, with the machine's load
+average: the lists must cost what their page costs, not what the site holds.
 """
 
 from pathlib import Path
@@ -131,6 +137,63 @@ def timed_feed(url, params=None):
     return first, rebuilt, cached, len(response.json()["features"])
 
 
+# (name, path below the folder or the site, who asks, Accept)
+SCALE_PAGES = (
+    ("moderation queue, first page", "@@moderation", ("moderator", "moderator"), None),
+    (
+        "moderation queue, newest first",
+        "@@moderation?sort=newest",
+        ("moderator", "moderator"),
+        None,
+    ),
+    ("my office (Ufficio Strade)", "../@@my-office", ("roads", "roads"), None),
+    ("archive, first page", "?b_start=0", None, None),
+    ("GET @reports, first batch", "@reports", None, "application/json"),
+    ("statistics page", "@@report-statistics", ("moderator", "moderator"), None),
+)
+
+
+def scale_figures(url):
+    """Best of 3 seconds of each page of SCALE_PAGES (one warm-up first)."""
+    figures = {}
+    for name, path, auth, accept in SCALE_PAGES:
+        target = f"{url}/{path}" if not path.startswith("?") else url + path
+        headers = {"Accept": accept} if accept else {}
+        timings = []
+        for run in range(4):
+            started = time.monotonic()
+            answer = requests.get(target, auth=auth, headers=headers, timeout=600)
+            if run:
+                timings.append(time.monotonic() - started)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{name}: HTTP {answer.status_code}")
+        figures[name] = min(timings)
+    return figures
+
+
+def scale_stage(instance, var, port, count, at_thousand):
+    """Time SCALE_PAGES with ``count`` reports; print them as ratios to the
+    figures ``at_thousand`` (None: these are the 1,000 figures)."""
+    server = Server(instance, var, port)
+    try:
+        figures = scale_figures(server.url)
+    finally:
+        server.stop()
+    load = os.getloadavg()[0]
+    for name, seconds in figures.items():
+        ratio = (
+            f", {seconds / at_thousand[name]:.2f} of the same at 1,000"
+            if at_thousand
+            else ""
+        )
+        print(
+            f"scale: {name} with {count} reports: {seconds:.3f} s{ratio} "
+            f"(load average {load:.2f})",
+            flush=True,
+        )
+    return figures
+
+
 def feed_stage(instance, var, port, label, boxes):
     features, base, base_first = baseline(instance)
     server = Server(instance, var, port)
@@ -172,7 +235,16 @@ def main(count):
         port = free_port()
         instance = write_instance(Path(var), port)
         zconsole(instance, "create_site.py")
-        zconsole(instance, "bench_fill.py", str(count))
+        scale = os.environ.get("SCALE", "1") != "0" and count > 1000
+        at_thousand = None
+        if scale:
+            zconsole(instance, "bench_fill.py", "1000")
+            at_thousand = scale_stage(instance, var, port, 1000, None)
+            zconsole(instance, "bench_fill.py", str(count - 1000))
+        else:
+            zconsole(instance, "bench_fill.py", str(count))
+        if scale:
+            scale_stage(instance, var, port, count, at_thousand)
         server = Server(instance, var, port)
         try:
             url = server.url
@@ -260,6 +332,8 @@ def main(count):
                 f"{count * 10} reports",
                 [("holding about 1/100 of them", SMALL_BOX)],
             )
+            if scale:
+                scale_stage(instance, var, port, count * 10, at_thousand)
 
 
 if __name__ == "__main__":

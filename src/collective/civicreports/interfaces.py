@@ -194,6 +194,28 @@ class ICivicReportsSettings(Interface):
         default=200,
         min=0,
     )
+    duplicate_distance = schema.Int(
+        title=_("Distance of possible duplicates (metres)"),
+        description=_(
+            "The moderators see together the waiting reports of the same "
+            "category within this distance of each other, and merge them."
+        ),
+        required=True,
+        default=100,
+        min=0,
+        max=5000,
+    )
+    duplicate_hours = schema.Int(
+        title=_("Time window of possible duplicates (hours)"),
+        description=_(
+            "Reports of the same place and category count as possible "
+            "duplicates when they arrived within this many hours of each other."
+        ),
+        required=True,
+        default=72,
+        min=1,
+        max=24 * 90,
+    )
     anonymous_rate_limit = schema.Int(
         title=_("Reports per hour from one address"),
         description=_(
@@ -339,4 +361,28 @@ class ICivicReportsSettings(Interface):
         ),
         required=False,
         default="",
+    )
+
+    still_a_problem_days = schema.Int(
+        title=_("Days to say that a closed report is still a problem"),
+        description=_(
+            "For this many days after closing, the reporter and the followers "
+            "can say that the problem is still there: the report goes back to "
+            "its office and the moderators are told. 0 turns it off."
+        ),
+        required=True,
+        default=30,
+        min=0,
+    )
+
+    fixed_question_days = schema.Int(
+        title=_("Days after closing to ask whether it was fixed"),
+        description=_(
+            "Then the daily command mails the reporter and each follower, "
+            "once, asking whether the problem was fixed: one click, no login. "
+            "0 turns it off."
+        ),
+        required=True,
+        default=3,
+        min=0,
     )

@@ -2,6 +2,9 @@ from collective.civicreports.interfaces import ICivicReportsSettings
 from collective.civicreports.reports import tracking
 from collective.civicreports.reports.settings import PREFIX
 from collective.civicreports.reports.settings import site_language
+from collective.civicreports.responses.interfaces import DEFAULT_TEMPLATES
+from collective.civicreports.responses.interfaces import IResponseSettings
+from collective.civicreports.responses.interfaces import PREFIX as RESPONSES
 from collective.civicreports.security import ratelimit
 from plone import api
 from plone.base.interfaces import INonInstallable
@@ -61,22 +64,35 @@ def translate_rules(language):
                     setattr(action, name, tr(text))
 
 
-# Settings whose default texts are message ids (``interfaces.py``).
-TRANSLATED_SETTINGS = ("rejection_reasons",)
+def translated_defaults():
+    """(record, English default, its message ids) of the settings whose
+    default texts are message ids (``interfaces.py``)."""
+    reasons = ICivicReportsSettings["rejection_reasons"].default
+    return [
+        (f"{PREFIX}.rejection_reasons", [str(text) for text in reasons], reasons),
+        (
+            f"{RESPONSES}.templates",
+            IResponseSettings["templates"].default,
+            DEFAULT_TEMPLATES,
+        ),
+    ]
 
 
 def translate_settings(language):
     """Put the default texts of the settings in the site's language, as
     ``translate_rules`` does for the rules; texts an administrator changed
     stay as they are."""
-    for name in TRANSLATED_SETTINGS:
-        record = f"{PREFIX}.{name}"
-        default = ICivicReportsSettings[name].default
+    for record, english, messages in translated_defaults():
         value = api.portal.get_registry_record(record, default=None)
-        if value is None or list(value) == [str(text) for text in default]:
-            api.portal.set_registry_record(
-                record, [translate(text, target_language=language) for text in default]
-            )
+        if isinstance(value, tuple | list):
+            value = list(value)
+        if value is not None and value != english:
+            continue
+        if isinstance(messages, list):
+            translated = [translate(m, target_language=language) for m in messages]
+        else:
+            translated = translate(messages, target_language=language)
+        api.portal.set_registry_record(record, translated)
 
 
 def show_in_navigation():

@@ -10,12 +10,14 @@ from collective.civicreports.inputs.form import value as form_value
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.privacy.validators import is_valid_email
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports import followup
 from collective.civicreports.reports import messages
 from collective.civicreports.security import ratelimit
 from plone import api
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
+from urllib.parse import urlencode
 from zExceptions import NotFound
 from zope.i18n import translate
 from zope.interface import alsoProvides
@@ -167,6 +169,18 @@ class TrackView(RatingForm, DetailsMixin, BrowserView):
 
     def token(self):
         return self.request.form["t"]
+
+    def still_a_problem(self):
+        """{"url", "until"} of "still a problem" on a closed report, while
+        it is accepted; the private token authorises it, no mail needed."""
+        grant = followup.Grant(self.report)
+        if followup.status(grant) != followup.OK:
+            return None
+        query = urlencode({"t": self.token()})
+        return {
+            "url": f"{self.report.absolute_url()}/@@still-a-problem?{query}",
+            "until": followup.deadline(self.report),
+        }
 
 
 class TrackReplyView(BrowserView):

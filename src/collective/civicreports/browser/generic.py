@@ -6,8 +6,7 @@ still gets Plone's own page."""
 
 from collective.civicreports.permissions import may_answer
 from collective.civicreports.permissions import may_moderate
-from collective.civicreports.reports.workflow import HANDLING_STATES
-from collective.civicreports.reports.workflow import MODERATION_STATES
+from collective.civicreports.reports.workflow import staff_view
 from collective.civicreports.security.routes import unrestricted
 from plone import api
 from plone.app.content.browser import contents
@@ -18,14 +17,19 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 import os
 
 
+def staff_page(report):
+    """The add-on's page where the current user changes the report, or
+    None if they may not."""
+    view = staff_view(api.content.get_state(report))
+    allowed = may_moderate if view == "@@moderate" else may_answer
+    if view is not None and allowed(report):
+        return f"{report.absolute_url()}/{view}"
+    return None
+
+
 def page_of(report):
-    """The add-on's page where the current user changes the report."""
-    state = api.content.get_state(report)
-    if state in MODERATION_STATES and may_moderate(report):
-        return report.absolute_url() + "/@@moderate"
-    if state in HANDLING_STATES and may_answer(report):
-        return report.absolute_url() + "/@@handle"
-    return report.absolute_url()
+    """Where the current user changes the report, or else its page."""
+    return staff_page(report) or report.absolute_url()
 
 
 class _Rendered:

@@ -4,6 +4,7 @@ the assignment from the moderation queue. What each button does is in
 ``reports/handling.py`` and ``reports/messages.py``."""
 
 from collective.civicreports import _
+from collective.civicreports.browser.details import StaffFacts
 from collective.civicreports.browser.folder import FilteredReports
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.browser.forms import say
@@ -19,15 +20,17 @@ from collective.civicreports.reports import protocol
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.offices import user_offices
 from collective.civicreports.reports.queries import filtered_query
+from collective.civicreports.reports.timeline import add_note
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import ASSIGNED
 from collective.civicreports.reports.workflow import CLOSED
 from collective.civicreports.reports.workflow import HANDLING_STATES
-from collective.civicreports.sla.levels import report_sla
+from collective.civicreports.responses import templates as responses
+from collective.civicreports.responses.templates import USES
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
-from datetime import datetime
+from collective.civicreports.vocabularies.reports import RESOLUTION_TITLES
+from DateTime import DateTime
 from plone import api
-from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -54,14 +57,21 @@ class AssignView(PostedForm):
         )
 
 
-class HandleView(PostedForm):
+class HandleView(StaffFacts, PostedForm):
     """``<report>/@@handle``: everything an office does on a report."""
 
     details_macros = ViewPageTemplateFile("templates/details.pt")
 
     def handle(self, form):
         report = self.context
-        if "form.buttons.notes" in form:
+        if "form.buttons.update" in form:
+            text = self.text("public_update")
+            if not text:
+                say(self.request, _("Write the update first."), "error")
+                return None
+            add_note(report, text)
+            say(self.request, _("The update is on the report's public page."))
+        elif "form.buttons.notes" in form:
             handling.save_notes(report, self.text("internal_notes"))
             say(self.request, _("Internal notes saved."))
         elif "form.buttons.ask" in form:
@@ -78,9 +88,25 @@ class HandleView(PostedForm):
             say(self.request, _("The report has been reopened."))
         elif "form.buttons.close" in form:
             try:
-                handling.close(report, self.text("answer"))
+                handling.close(
+                    report,
+                    self.text("answer"),
+                    self.text("resolution") or handling.FIXED,
+                    self.text("competent_body"),
+                    self.text("forward_to"),
+                )
             except handling.NoAnswer:
                 say(self.request, _("Write the public answer before closing."), "error")
+                return None
+            except handling.NoBody:
+                say(
+                    self.request,
+                    _(
+                        "Name the body the citizen should turn to, and give a "
+                        "valid e-mail address to forward the report to it."
+                    ),
+                    "error",
+                )
                 return None
             say(self.request, _("The report has been closed."))
             return self.request.response.redirect(
@@ -96,6 +122,9 @@ class HandleView(PostedForm):
             day = params.iso_date(form, "protocol_date") if number else None
             protocol.record(report, number, day)
             say(self.request, _("Protocol number saved."))
+        elif any(f"form.buttons.{use}_template" in form for use in USES):
+            # The page again, the template's text in its box (``prefill``).
+            return None
         elif "form.buttons.answer" in form:
             handling.save_answer(report, self.text("answer"))
             say(self.request, _("Answer saved."))
@@ -103,6 +132,28 @@ class HandleView(PostedForm):
 
     def state(self):
         return api.content.get_state(self.context)
+
+    def resolutions(self):
+        return [
+            {"id": key, "title": title}
+            for key, title in RESOLUTION_TITLES.items()
+            if key != handling.DUPLICATE_RESOLUTION
+        ]
+
+    def templates(self, use):
+        return responses.offered(self.context, use)
+
+    def prefill(self, use, current=""):
+        """The text of the template chosen for ``use`` (the page without
+        JavaScript), else ``current``."""
+        if f"form.buttons.{use}_template" not in self.request.form:
+            return current
+        try:
+            index = int(self.request.form.get(f"{use}_template", ""))
+        except (TypeError, ValueError):
+            return current
+        offered = self.templates(use)
+        return offered[index]["text"] if 0 <= index < len(offered) else current
 
     def state_title(self):
         return state_title(self.state())
@@ -143,12 +194,21 @@ class MyOfficeView(FilteredReports):
     """``@@my-office``: the reports in the hands of the user's offices, a
     page at a time: open ones by default, or closed ones, or both, of one
     category if asked. Reports still with the moderators are not listed:
-    the office can do nothing with them yet."""
+    the office can do nothing with them yet.
+
+    The catalog sorts (the answer's deadline is an index) and the page's
+    rows come from its metadata: the cost follows the page, not the
+    office's thousands of reports."""
 
     filter_names = ("scope", "category", "text", "sort")
     page_size = 50
     SCOPES = {"open": (ASSIGNED,), "closed": (CLOSED,), "all": HANDLING_STATES}
-    SORTS = ("deadline", "age", "number", "state")
+    SORTS = {
+        "deadline": (["report_answer_due", "tracking_number"], "ascending"),
+        "age": (["created", "tracking_number"], "ascending"),
+        "number": ("tracking_number", "ascending"),
+        "state": (["review_state", "report_answer_due"], "ascending"),
+    }
 
     def groups(self):
         return sorted(user_offices())
@@ -158,10 +218,15 @@ class MyOfficeView(FilteredReports):
         if not groups:
             return []
         filters = self.filters()
+        sort_on, sort_order = self.SORTS.get(
+            filters.get("sort"), self.SORTS["deadline"]
+        )
         query = {
             "portal_type": "Report",
             "report_office": groups,
             "review_state": list(self.SCOPES.get(filters.get("scope"), (ASSIGNED,))),
+            "sort_on": sort_on,
+            "sort_order": sort_order,
         }
         return self.search(
             filtered_query(
@@ -170,37 +235,32 @@ class MyOfficeView(FilteredReports):
         )
 
     def batch(self):
-        return Batch(self.items(), self.page_size, self.start())
+        batch = super().batch()
+        now = DateTime()
+        batch.rows = [self.row(brain, now) for brain in batch]
+        return batch
 
-    def items(self):
-        """Every report listed, sorted: the order needs each one's deadline,
-        which follows its category's term and the holidays."""
-        items = []
-        for brain in self.brains():
-            report = brain.getObject()
-            state = brain.review_state
-            status = report_sla(report, state)["answer"]
-            items.append(
-                {
-                    "url": brain.getURL(),
-                    "number": report.tracking_number,
-                    "title": report.title,
-                    "category": self.category_title(report.category),
-                    "state": state,
-                    "state_title": state_title(state),
-                    "days": (datetime.now().timestamp() - brain.created.timeTime())
-                    // 86400,
-                    "deadline": status.deadline,
-                    "overdue": status.overdue and state != CLOSED,
-                    "office": report.office,
-                }
-            )
-        key = {
-            "age": lambda i: -i["days"],
-            "number": lambda i: i["number"],
-            "state": lambda i: (i["state"], i["deadline"]),
-        }.get(self.filters().get("sort"), lambda i: i["deadline"])
-        return sorted(items, key=key)
+    def row(self, brain, now):
+        state = brain.review_state
+        deadline = brain.report_answer_due
+        if state == CLOSED:
+            closed = brain.report_closed_at
+            overdue = False
+        else:
+            overdue = deadline is not None and deadline < now
+            closed = None
+        return {
+            "url": brain.getURL(),
+            "number": brain.tracking_number,
+            "title": brain.Title,
+            "category": self.category_title(brain.report_category),
+            "state": state,
+            "state_title": state_title(state),
+            "days": (now.timeTime() - brain.created.timeTime()) // 86400,
+            "deadline": deadline,
+            "overdue": overdue,
+            "closed": closed,
+        }
 
     def scopes(self):
         return [

@@ -2,13 +2,19 @@
 where one is redacted, its photos chosen, and approved or rejected."""
 
 from collective.civicreports import _
+from collective.civicreports.browser.details import map_settings
+from collective.civicreports.browser.details import StaffFacts
 from collective.civicreports.browser.folder import FilteredReports
 from collective.civicreports.browser.forms import PostedForm
 from collective.civicreports.browser.forms import say
 from collective.civicreports.categories.registry import active_categories
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.geo.nearby import nearby_reports
+from collective.civicreports.inputs import params
+from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports import bulk
 from collective.civicreports.reports import moderation
+from collective.civicreports.reports.clusters import clusters
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.reports.queries import queue_query
 from collective.civicreports.reports.settings import setting
@@ -20,10 +26,13 @@ from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from collective.civicreports.vocabularies.reports import KIND_TITLES
 from datetime import datetime
 from plone import api
+from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from urllib.parse import urlencode
 from zope.i18n import translate
+
+import json
 
 
 def rejection_reasons():
@@ -39,7 +48,7 @@ class ModerationQueueView(FilteredReports):
     """``<report folder>/@@moderation``: submitted reports, oldest first,
     a page at a time, filtered and sorted as the moderator asks."""
 
-    filter_names = ("category", "kind", "channel", "text", "sort")
+    filter_names = ("category", "kind", "channel", "text", "sort", "findings", "bbox")
     page_size = 50
     # The approved reports wait for an office: the oldest ones first, a
     # section too long to read is a sign of staffing, not of paging.
@@ -49,7 +58,29 @@ class ModerationQueueView(FilteredReports):
         return self.search(queue_query(self.context, state, **filters))
 
     def brains(self):
-        return self._brains(SUBMITTED, **self.filters())
+        filters = self.filters()
+        if "bbox" in filters:
+            try:
+                filters["bbox"] = params.bbox(filters["bbox"])
+            except BadInput as error:
+                self.refused = [error.text(self.request)]
+                del filters["bbox"]
+        return self._brains(SUBMITTED, **filters)
+
+    refused = ()
+
+    def bad_filters(self):
+        # Called after ``brains``: the area is refused there.
+        return super().bad_filters() + list(self.refused)
+
+    def findings_choices(self):
+        return [
+            {"id": "yes", "title": _("With personal data to review")},
+            {"id": "no", "title": _("Without")},
+        ]
+
+    def map_settings(self):
+        return map_settings()
 
     def totals(self):
         return {state: len(self._brains(state)) for state in MODERATION_STATES}
@@ -60,6 +91,7 @@ class ModerationQueueView(FilteredReports):
             {"id": "newest", "title": _("Newest first")},
             {"id": "category", "title": _("By category")},
             {"id": "channel", "title": _("By channel")},
+            {"id": "findings", "title": _("Most personal data to review first")},
         ]
 
     def categories(self):
@@ -88,6 +120,7 @@ class ModerationQueueView(FilteredReports):
                     "hours": age(brain.created),
                     "category": category.title if category else report.category,
                     "channel": CHANNEL_TITLES.get(report.channel, report.channel),
+                    "findings": brain.report_findings or 0,
                     "overdue": status.overdue,
                     "deadline": status.deadline,
                 }
@@ -110,6 +143,9 @@ class ModerationQueueView(FilteredReports):
 
     def reasons(self):
         return rejection_reasons()
+
+    def duplicate_groups(self):
+        return len(clusters(self.context))
 
     def kept_filters(self):
         """The filters and page, for the bulk form to come back to."""
@@ -201,6 +237,10 @@ class BulkModerationView(PostedForm):
 
     def back(self):
         form = self.request.form
+        if form.get("came_from") == "clusters":
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/@@moderation-clusters"
+            )
         kept = {
             name: form[name]
             for name in (*ModerationQueueView.filter_names, "b_start")
@@ -212,12 +252,64 @@ class BulkModerationView(PostedForm):
         )
 
 
+class ModerationClustersView(BrowserView):
+    """``<report folder>/@@moderation-clusters``: the waiting reports that
+    may repeat each other, in groups, each with its map and the form that
+    merges it into the report the moderator keeps."""
+
+    def settings(self):
+        return {
+            "metres": setting("duplicate_distance"),
+            "hours": setting("duplicate_hours"),
+        }
+
+    def clusters(self):
+        found = []
+        for cluster in clusters(self.context):
+            category = get_category(cluster.category)
+            items = [
+                {
+                    "number": brain.tracking_number,
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "created": brain.created,
+                    "latitude": brain.latitude,
+                    "longitude": brain.longitude,
+                }
+                for brain in cluster.brains
+            ]
+            found.append(
+                {
+                    "id": cluster.brains[0].getId,
+                    "category": category.title if category else cluster.category,
+                    "reports": items,
+                    "points": json.dumps(
+                        [
+                            {
+                                "latitude": item["latitude"],
+                                "longitude": item["longitude"],
+                                "label": item["number"],
+                            }
+                            for item in items
+                        ]
+                    ),
+                }
+            )
+        return found
+
+    def map_settings(self):
+        return map_settings()
+
+    def date(self, value):
+        return api.portal.get_localized_time(value, long_format=True)
+
+
 NEEDS_ORIGINAL = _(
     "Give the tracking number of a public report to mark this one as its duplicate."
 )
 
 
-class ModerateView(PostedForm):
+class ModerateView(StaffFacts, PostedForm):
     """``<report>/@@moderate``."""
 
     details_macros = ViewPageTemplateFile("templates/details.pt")
@@ -325,3 +417,27 @@ class ModerateView(PostedForm):
     def category_title(self):
         category = get_category(self.context.category)
         return category.title if category else self.context.category
+
+    def nearby(self):
+        """The open public reports the form shows for this category and
+        place: the citizen saw them (or they came after), and this report
+        may repeat one of them."""
+        location = self.location()
+        if location is None:
+            return []
+        return [
+            {
+                "url": item["brain"].getURL(),
+                "number": item["brain"].tracking_number,
+                "title": item["brain"].Title,
+                "distance": item["distance"],
+            }
+            for item in nearby_reports(
+                self.context.__parent__,
+                self.context.category,
+                location["latitude"],
+                location["longitude"],
+                setting("nearby_distance"),
+            )
+            if item["brain"].getId != self.context.getId()
+        ]

@@ -1,4 +1,5 @@
 from collective.civicreports.browser.details import DetailsMixin
+from collective.civicreports.browser.generic import staff_page
 from collective.civicreports.permissions import may_see_internal_notes
 from collective.civicreports.permissions import may_see_reporter_data
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
@@ -22,6 +23,9 @@ class ReportView(DetailsMixin, DefaultView):
 
     def can_see_notes(self):
         return may_see_internal_notes(self.context)
+
+    def staff_page(self):
+        return staff_page(self.context)
 
     def anonymous(self):
         return api.user.is_anonymous()

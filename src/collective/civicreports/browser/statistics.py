@@ -17,8 +17,11 @@ from collective.civicreports.reports import satisfaction
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.sla import export
 from collective.civicreports.sla.stats import compute
+from collective.civicreports.sla.stats import filter_brains
 from collective.civicreports.sla.stats import filter_reports
+from collective.civicreports.sla.stats import rated_reports
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
+from collective.civicreports.vocabularies.reports import RESOLUTION_TITLES
 from datetime import datetime
 from plone import api
 from Products.Five.browser import BrowserView
@@ -137,14 +140,17 @@ class ReportFilters(BrowserView):
     def reports(self):
         return filter_reports(self.context, **self.filters())
 
+    def brains(self):
+        return filter_brains(self.context, **self.filters())
+
 
 class StatisticsView(ReportFilters):
     """``<report folder>/@@report-statistics``."""
 
     def __call__(self):
-        reports = self.reports()
-        self.stats = compute(reports)
-        self.ratings = satisfaction.results(reports)
+        brains = self.brains()
+        self.stats = compute(brains)
+        self.ratings = satisfaction.results(rated_reports(brains))
         return self.index()
 
     def rating_figures(self):
@@ -280,6 +286,17 @@ class StatisticsView(ReportFilters):
                 bar_chart(
                     self._labelled(
                         stats["by_channel"], lambda key: CHANNEL_TITLES.get(key, key)
+                    )
+                ),
+            ),
+            (
+                "resolution",
+                _("Closed reports by resolution"),
+                _("Resolution"),
+                bar_chart(
+                    self._labelled(
+                        stats["by_resolution"],
+                        lambda key: RESOLUTION_TITLES.get(key, _("Not recorded")),
                     )
                 ),
             ),

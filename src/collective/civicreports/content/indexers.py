@@ -5,6 +5,15 @@ from collective.civicreports.categories.registry import get_category
 from collective.civicreports.geo import mapindex
 from collective.civicreports.interfaces import IReport
 from collective.civicreports.permissions import reporter_ids
+from collective.civicreports.reports.dates import received
+from collective.civicreports.reports.moderation import unresolved_findings
+from collective.civicreports.reports.satisfaction import rating_of
+from collective.civicreports.reports.workflow import ASSIGN
+from collective.civicreports.reports.workflow import CLOSE
+from collective.civicreports.reports.workflow import first_time
+from collective.civicreports.reports.workflow import state_of
+from collective.civicreports.sla.levels import report_sla
+from DateTime import DateTime
 from plone import api
 from plone.indexer import indexer
 from zope.annotation.interfaces import IAnnotations
@@ -41,6 +50,57 @@ def report_channel(report):
 @indexer(IReport)
 def report_confidential(report):
     return bool(report.confidential)
+
+
+# Metadata for the statistics and the offices' list, which then count and
+# sort without waking every report: dates the public timeline shows anyway,
+# the resolution the public page shows, and whether the reporter rated it
+# (never the rating or its comment).
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@indexer(IReport)
+def report_received(report):
+    return _iso(received(report))
+
+
+@indexer(IReport)
+def report_assigned_at(report):
+    return _iso(first_time(report, ASSIGN))
+
+
+@indexer(IReport)
+def report_closed_at(report):
+    return _iso(first_time(report, CLOSE))
+
+
+@indexer(IReport)
+def report_resolution(report):
+    return getattr(report, "resolution", None)
+
+
+@indexer(IReport)
+def report_findings(report):
+    """How many personal-data findings nobody reviewed: the moderators
+    filter and sort their queue by it (the count only, never the text)."""
+    return len(unresolved_findings(report))
+
+
+@indexer(IReport)
+def report_answer_due(report):
+    """When the answer is due: the offices' list sorts by it. It follows
+    the terms of the settings and the category when the report is indexed
+    (each step, and the daily job for the open ones)."""
+    deadline = report_sla(report, state_of(report))["answer"].deadline
+    return DateTime(deadline.isoformat()) if deadline is not None else None
+
+
+@indexer(IReport)
+def report_rated(report):
+    return rating_of(report) is not None
 
 
 @indexer(IReport)

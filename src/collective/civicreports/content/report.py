@@ -69,6 +69,8 @@ class IReportSchema(model.Schema):
         fields=[
             "office",
             "answer",
+            "resolution",
+            "competent_body",
             "internal_notes",
             "protocol_number",
             "protocol_date",
@@ -89,6 +91,24 @@ class IReportSchema(model.Schema):
         required=False,
     )
     directives.write_permission(answer=ANSWER_ID)
+
+    resolution = schema.Choice(
+        title=_("Resolution"),
+        description=_("How the report ended, once closed."),
+        vocabulary="collective.civicreports.Resolutions",
+        required=False,
+    )
+    directives.write_permission(resolution=ANSWER_ID)
+
+    competent_body = schema.TextLine(
+        title=_("Body to turn to"),
+        description=_(
+            "When the report is not the municipality's competence, or was "
+            "referred: the body in charge (a utility, the province)."
+        ),
+        required=False,
+    )
+    directives.write_permission(competent_body=ANSWER_ID)
 
     internal_notes = schema.Text(
         title=_("Internal notes"),

@@ -10,7 +10,10 @@ from collective.civicreports.categories.registry import PREFIX
 from collective.civicreports.categories.registry import set_identification
 from collective.civicreports.inputs.form import OneValueEach
 from collective.civicreports.interfaces import ICategory
+from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.vocabularies.reports import KIND_TITLES
+from markupsafe import escape
+from plone import api
 from plone.autoform.form import AutoExtensibleForm
 from plone.protect import CheckAuthenticator
 from plone.registry.interfaces import IRegistry
@@ -20,8 +23,11 @@ from Products.statusmessages.interfaces import IStatusMessage
 from urllib.parse import urlencode
 from z3c.form import button
 from z3c.form import form
+from z3c.form.interfaces import IErrorViewSnippet
 from zope import schema
+from zope.component import getMultiAdapter
 from zope.component import getUtility
+from zope.i18n import translate
 from zope.interface import Invalid
 
 
@@ -40,6 +46,9 @@ def store(category_id, data):
     getUtility(IRegistry).registerInterface(ICategory, prefix=f"{PREFIX}/{category_id}")
     category = get_category(category_id)
     data = dict(data)
+    # No office is "" in the registry, as profiles and older panels wrote it.
+    if "office" in data:
+        data["office"] = data["office"] or ""
     level = data.pop("identification", None) or identification(category)
     for name, value in data.items():
         setattr(category, name, value)
@@ -54,7 +63,43 @@ def check_id(value):
     return True
 
 
-class ICategoryAdd(ICategory):
+def report_counts(category_ids):
+    """{category id: how many reports have it}, counting every report of
+    the site whoever may see it: the page is for the site's administrators,
+    and a category must not look unused because of a report's local roles.
+    The catalog counts without waking the reports."""
+    catalog = api.portal.get_tool("portal_catalog")
+    return {
+        key: len(
+            catalog.unrestrictedSearchResults(portal_type="Report", report_category=key)
+        )
+        for key in category_ids
+    }
+
+
+UNKNOWN_OFFICE = _("Choose the office among the existing groups.")
+
+
+class ICategoryForm(ICategory):
+    """ICategory as the panel edits it: the registry keeps the office as
+    text, the panel offers only the groups that exist."""
+
+    office = schema.Choice(
+        title=_("Responsible office"),
+        description=_(
+            "The user group of the office that handles this category. New "
+            "reports are assigned to it by default."
+        ),
+        vocabulary="collective.civicreports.Offices",
+        required=False,
+    )
+
+
+# In its place among the fields, not after all of ICategory's.
+ICategoryForm["office"].order = ICategory["office"].order
+
+
+class ICategoryAdd(ICategoryForm):
     id = schema.TextLine(
         title=_("Id"),
         description=_(
@@ -66,38 +111,155 @@ class ICategoryAdd(ICategory):
 
 
 class CategoriesView(BrowserView):
-    """List the categories; delete one."""
+    """List the categories; delete one, after a confirmation if reports
+    use it."""
+
+    # The category whose deletion waits for the administrator's
+    # confirmation: the page shows that instead of the list.
+    confirming = None
 
     def categories(self):
+        pairs = all_categories()
+        counts = report_counts([key for key, _cat in pairs])
+        groups = {choice["id"]: choice["title"] for choice in office_choices()}
         return [
             {
                 "id": key,
                 "title": cat.title,
                 "kind": KIND_TITLES.get(cat.kind, cat.kind),
                 "office": cat.office,
+                "office_title": groups.get(cat.office, cat.office),
+                "office_unknown": bool(cat.office) and cat.office not in groups,
                 "identification": level_title(identification(cat)),
                 "answer_days": cat.answer_days,
                 "within_territory": cat.within_territory,
                 "active": cat.active,
+                "reports": counts[key],
             }
-            for key, cat in all_categories()
+            for key, cat in pairs
         ]
 
     def __call__(self):
         delete = self.request.form.get("delete")
         if isinstance(delete, str) and delete and self.request.method == "POST":
             CheckAuthenticator(self.request)
-            records = category_records()
-            if get_category(delete) is not None:
-                del records[delete]
-                IStatusMessage(self.request).add(_("Category deleted."))
-            return self.request.response.redirect(
-                self.context.absolute_url() + "/" + LISTING
-            )
+            return self.delete(delete)
         return self.index()
 
+    def delete(self, category_id):
+        category = get_category(category_id)
+        if category is None:
+            return self.back()
+        used = report_counts([category_id])[category_id]
+        # The form of the confirmation sends confirm=yes; the listing's
+        # buttons do not, so that a used category always asks first.
+        if used and self.request.form.get("confirm") != "yes":
+            self.confirming = {
+                "id": category_id,
+                "title": category.title or category_id,
+                "reports": used,
+            }
+            return self.index()
+        # Only the registry's records go: the reports keep the category's
+        # id, and a category made again with it finds them.
+        del category_records()[category_id]
+        if used:
+            message = _(
+                "Category deleted. The reports that used it keep it: ${count}.",
+                mapping={"count": used},
+            )
+        else:
+            message = _("Category deleted.")
+        IStatusMessage(self.request).add(message)
+        return self.back()
 
-class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
+    def back(self):
+        return self.request.response.redirect(
+            self.context.absolute_url() + "/" + LISTING
+        )
+
+
+class TiedError:
+    """A widget's error as Plone's field template shows it, after the
+    control, but with an id the control names in aria-describedby, so that
+    screen readers read it with the field."""
+
+    def __init__(self, snippet, error_id):
+        self._snippet = snippet
+        self.error_id = error_id
+
+    def __getattr__(self, name):
+        return getattr(self._snippet, name)
+
+    def render(self):
+        message = translate(self._snippet.message, context=self._snippet.request)
+        return (
+            f'<div class="invalid-feedback d-block" id="{self.error_id}">'
+            f"{escape(message)}</div>"
+        )
+
+
+class OfficeFromGroups:
+    """A mixin of the category forms: the office is one of the groups.
+
+    z3c.form reads a value out of the vocabulary as no value at all: for
+    an optional field, a form posted with an unknown group would clear the
+    office instead of being refused."""
+
+    def updateWidgets(self, prefix=None):
+        super().updateWidgets(prefix)
+        widget = self.widgets.get("office")
+        if widget is not None:
+            widget.noValueMessage = _("No office")
+
+    def extractData(self, setErrors=True):
+        data, errors = super().extractData(setErrors=setErrors)
+        widget = self.widgets.get("office")
+        if widget is not None and widget.error is None and self.unknown_office(widget):
+            snippet = getMultiAdapter(
+                (
+                    Invalid(UNKNOWN_OFFICE),
+                    self.request,
+                    widget,
+                    widget.field,
+                    self,
+                    self.getContent(),
+                ),
+                IErrorViewSnippet,
+            )
+            snippet.update()
+            widget.error = snippet
+            errors = (*errors, snippet)
+            self.widgets.errors = errors
+        if setErrors:
+            for error in errors:
+                tie(getattr(error, "widget", None))
+        return data, errors
+
+    def unknown_office(self, widget):
+        sent = self.request.form.get(widget.name)
+        tokens = sent if isinstance(sent, (list, tuple)) else [sent]
+        for token in tokens:
+            if token in (None, "", widget.noValueToken):
+                continue
+            try:
+                widget.terms.getTermByToken(token)
+            except LookupError:
+                return True
+        return False
+
+
+def tie(widget):
+    if widget is None or widget.error is None or isinstance(widget.error, TiedError):
+        return
+    error_id = f"{widget.id}-error"
+    widget.error = TiedError(widget.error, error_id)
+    # Plone's widgets have no setter: they extend, and return, the dict
+    # z3c.form keeps, which their templates render.
+    widget.attributes.update({"aria-invalid": "true", "aria-describedby": error_id})
+
+
+class CategoryAddForm(OfficeFromGroups, OneValueEach, AutoExtensibleForm, form.Form):
     schema = ICategoryAdd
     ignoreContext = True
     label = _("Add a category")
@@ -125,12 +287,30 @@ class CategoryAddForm(OneValueEach, AutoExtensibleForm, form.Form):
         self.request.response.redirect(self.context.absolute_url() + "/" + LISTING)
 
 
-class CategoryEditForm(OneValueEach, AutoExtensibleForm, form.EditForm):
-    schema = ICategory
+class CategoryEditForm(
+    OfficeFromGroups, OneValueEach, AutoExtensibleForm, form.EditForm
+):
+    schema = ICategoryForm
 
     def updateFields(self):
         super().updateFields()
         self.fields = self.fields.omit(*LEGACY)
+
+    def update(self):
+        super().update()
+        office = self.getContent()["office"]
+        submitted = any(
+            action.name in self.request.form for action in self.actions.values()
+        )
+        if office and not submitted and office not in self.widgets["office"].terms:
+            # The select cannot show a group that is gone (or was never
+            # made): say which one the category names, before a save
+            # replaces it.
+            self.status = _(
+                "The responsible office of this category, ${office}, is not "
+                "an existing group: choose one.",
+                mapping={"office": office},
+            )
 
     @property
     def category_id(self):

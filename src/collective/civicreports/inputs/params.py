@@ -13,6 +13,7 @@ from collective.civicreports.inputs.text import BadInput
 from datetime import date
 from datetime import datetime
 
+import math
 import re
 
 
@@ -21,6 +22,13 @@ NOT_A_MOMENT = _("${value} is not an ISO 8601 date, e.g. 2026-05-31T08:00:00Z.")
 NOT_AN_INTEGER = _("${value} is not an integer.")
 TOO_SMALL = _("It must be at least ${minimum}.")
 NOT_ONE_OF = _("${value} is not one of ${allowed}.")
+BBOX_FOUR = _("Give four numbers: minLon,minLat,maxLon,maxLat.")
+BBOX_NUMBERS = _("minLon,minLat,maxLon,maxLat must be finite numbers.")
+BBOX_LONGITUDES = _("Longitudes must be between -180 and 180.")
+BBOX_LATITUDES = _("Latitudes must be between -90 and 90.")
+BBOX_ORDER = _(
+    "The minimum longitude and latitude must not be greater than the maximum ones."
+)
 # fromisoformat takes more than clients mean (week dates, "20261130"): a
 # date, then optionally a time, as the APIs document them.
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -98,6 +106,29 @@ def choice(form, name, allowed):
             ),
         )
     return value
+
+
+def bbox(value):
+    """[min_lon, min_lat, max_lon, max_lat] of a ``bbox`` parameter, as
+    the GeoJSON feed and the moderation queue take it."""
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise BadInput("bbox", BBOX_FOUR)
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        raise BadInput("bbox", BBOX_NUMBERS) from None
+    # float() accepts "nan" and "inf", which no range query can use.
+    if not all(math.isfinite(number) for number in numbers):
+        raise BadInput("bbox", BBOX_NUMBERS)
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise BadInput("bbox", BBOX_LONGITUDES)
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise BadInput("bbox", BBOX_LATITUDES)
+    if min_lon > max_lon or min_lat > max_lat:
+        raise BadInput("bbox", BBOX_ORDER)
+    return numbers
 
 
 def bad_request(request, error):

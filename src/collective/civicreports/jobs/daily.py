@@ -1,5 +1,6 @@
 """The daily job, ``civicreports-daily``: the reminders of overdue
-reports (``sla/reminders.py``) and the retention of the reporter's data
+reports (``sla/reminders.py``), the "was it fixed?" mail of closed reports
+(``reports/followup.py``) and the retention of the reporter's data
 (``privacy/retention.py``, and the expired drafts of the form,
 ``reports/drafts.py``), on one site, in one transaction.
 
@@ -7,12 +8,14 @@ Run once a day by cron or a systemd timer (see ``docs/operations.rst``)::
 
     bin/civicreports-daily etc/zope.conf Plone --url https://segnalazioni.example.it
 
-Both steps are idempotent within a day, so running the job twice does no
-harm: a report is reminded at most once per calendar day and erased once.
+Every step is idempotent within a day, so running the job twice does no
+harm: a report is reminded at most once per calendar day, asked whether it
+was fixed once per closing, and erased once.
 """
 
 from collective.civicreports.privacy.retention import erase_personal_data
 from collective.civicreports.reports import drafts
+from collective.civicreports.reports import followup
 from collective.civicreports.sla.reminders import send_reminders
 from urllib.parse import urlsplit
 
@@ -32,7 +35,7 @@ def set_public_url(request, site, url):
 
 
 def run(app, site_id, url=None, now=None):
-    """Both steps on the site, committed; returns (reminders, erased).
+    """Every step on the site, committed; returns (reminders, erased).
     Usable from ``zconsole run`` or ``bin/instance run`` scripts too."""
     from AccessControl.SecurityManagement import newSecurityManager
     from AccessControl.SpecialUsers import system
@@ -57,9 +60,13 @@ def run(app, site_id, url=None, now=None):
             setSite(site)
             if url:
                 set_public_url(app.REQUEST, site, url)
+            # Asked before the erasure, which may take the addresses away.
+            questions = followup.ask_whether_fixed(site, now)
             result = send_reminders(site, now), erase_personal_data(site, now)
             forgotten = forget_old_drafts(site, now)
-    logging.getLogger(__name__).info("%s forgotten", _plural(forgotten, "draft"))
+    logger = logging.getLogger(__name__)
+    logger.info("%s sent", _plural(questions, '"was it fixed?" mail'))
+    logger.info("%s forgotten", _plural(forgotten, "draft"))
     return result
 
 

@@ -18,6 +18,8 @@ from collective.civicreports.reports.summary import as_text
 from collective.civicreports.reports.summary import summary
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import last_comment
+from collective.civicreports.reports.workflow import staff_view
+from collective.civicreports.reports.workflow import state_of
 from plone import api
 from plone.stringinterp.adapters import BaseSubstitution
 from zope.component import adapter
@@ -111,6 +113,18 @@ class Url(ReportSubstitution):
 
     def safe_call(self):
         return self.context.absolute_url()
+
+
+class StaffUrl(ReportSubstitution):
+    description = _(
+        "Address of the page where the staff work on the report (moderation, "
+        "or handling by the office)"
+    )
+
+    def safe_call(self):
+        view = staff_view(state_of(self.context))
+        url = self.context.absolute_url()
+        return f"{url}/{view}" if view else url
 
 
 class PrivateUrl(ReportSubstitution):

@@ -14,6 +14,7 @@ from collective.civicreports.reports.moderation import is_published
 from collective.civicreports.reports.moderation import photos
 from collective.civicreports.reports.offices import group_title
 from collective.civicreports.reports.offices import office_id
+from collective.civicreports.reports.workflow import ASSIGNED
 from collective.civicreports.reports.workflow import CLOSED
 from collective.civicreports.reports.workflow import OPEN_STATES
 from collective.civicreports.reports.workflow import PUBLIC_STATES
@@ -79,16 +80,37 @@ def catalog_query(root, form):
     return query
 
 
+# mySociety's extended statuses (``extensions=true``), as FixMyStreet's
+# Open311 clients read them.
+DETAILED_STATUSES = {
+    "fixed": "FIXED",
+    "not_competent": "NOT_COUNCILS_RESPONSIBILITY",
+    "referred": "INTERNAL_REFERRAL",
+    "no_action": "NO_FURTHER_ACTION",
+    "duplicate": "DUPLICATE",
+}
+
+
+def detailed_status(report, state):
+    if state == CLOSED:
+        return DETAILED_STATUSES.get(getattr(report, "resolution", None), "CLOSED")
+    return "IN_PROGRESS" if state == ASSIGNED else "OPEN"
+
+
 def search(root, form):
-    """The service requests (dicts) matching the parameters, newest first."""
+    """The service requests (dicts) matching the parameters, newest first;
+    with ``extensions=true``, each with its extended status."""
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.searchResults(**catalog_query(root, form))[:MAX_REQUESTS]
-    return [service_request(brain.getObject()) for brain in brains]
+    extended = form.get("extensions") == "true"
+    return [service_request(brain.getObject(), extended) for brain in brains]
 
 
-def find(root, number):
+def find(root, number, extended=False):
     """The public service request with this number, or None."""
-    result = search(root, {"service_request_id": number})
+    result = search(
+        root, {"service_request_id": number, "extensions": "true" if extended else ""}
+    )
     return result[0] if len(result) == 1 else None
 
 
@@ -99,13 +121,13 @@ def media_url(report):
     return ""
 
 
-def service_request(report):
+def service_request(report, extended=False):
     state = api.content.get_state(report)
     category = get_category(report.category)
     geolocation = getattr(report, "geolocation", None)
     latitude = getattr(geolocation, "latitude", None)
     longitude = getattr(geolocation, "longitude", None)
-    return {
+    found = {
         "service_request_id": report.tracking_number,
         "status": "closed" if state == CLOSED else "open",
         "status_notes": report.answer or "",
@@ -124,3 +146,8 @@ def service_request(report):
         "long": longitude,
         "media_url": media_url(report),
     }
+    if extended:
+        found["extended_attributes"] = {
+            "detailed_status": detailed_status(report, state)
+        }
+    return found

@@ -199,7 +199,9 @@ class Open311View(BrowserView):
             raise Problem(400, error.text(self.request)) from None
 
     def single_request(self, number):
-        found = query.find(self.context, number)
+        found = query.find(
+            self.context, number, self.request.form.get("extensions") == "true"
+        )
         if found is None:
             raise Problem(
                 404,

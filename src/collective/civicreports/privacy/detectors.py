@@ -5,7 +5,10 @@ never publish personal data. The moderation view highlights what
 ``find_personal_data`` finds, and one click replaces a match with ``OMISSIS``.
 
 Where a checksum exists (fiscal codes, IBANs, with ``python-stdnum``) it
-must be right: a code with a wrong check character is not reported. Numbers
+decides: an IBAN with a wrong checksum is not reported, and a fiscal code
+with a wrong check character is reported as one that only looks like a
+fiscal code (``fiscal_code_like``): the shape is strict enough that it is
+mostly a real code mistyped, which is personal data all the same. Numbers
 in Italian prose are mostly dates, amounts, house numbers and tracking
 codes, so phone numbers are only reported when ``phonenumbers`` takes them
 for valid ones. This is an aid for the moderator, who still reads the text:
@@ -28,7 +31,7 @@ import re
 
 
 OMISSIS = "[omissis]"
-KINDS = ("fiscal_code", "phone", "email", "iban", "plate", "name")
+KINDS = ("fiscal_code", "phone", "email", "iban", "plate", "name", "fiscal_code_like")
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,8 @@ def _name_patterns(names):
 
 def _candidates(text, names):
     for found in _FISCAL_CODE_RE.finditer(text):
-        if is_valid_fiscal_code(found.group()):
-            yield "fiscal_code", found.start(), found.end()
+        valid = is_valid_fiscal_code(found.group())
+        yield "fiscal_code" if valid else "fiscal_code_like", found.start(), found.end()
     for start, end in _phones(text):
         yield "phone", start, end
     for found in _EMAIL_RE.finditer(text):

@@ -36,6 +36,7 @@ ACCEPTED = "collective.civicreports.accepted_findings"
 PUBLIC_TEXT = ("title", "description", "address")
 FINDING_TITLES = {
     "fiscal_code": _("fiscal code"),
+    "fiscal_code_like": _("looks like a fiscal code"),
     "phone": _("phone number"),
     "email": _("e-mail address"),
     "iban": _("IBAN"),
@@ -231,6 +232,7 @@ def mark_duplicate(report, original):
     language = site_language()
     report.confidential = True
     report.duplicate_of = original.getId()
+    report.resolution = "duplicate"
     report.answer = translate(
         _(
             "duplicate_answer",

@@ -36,14 +36,27 @@ QUEUE_SORTS = {
     "newest": (["created", "tracking_number"], "descending"),
     "category": (["report_category", "created", "tracking_number"], "ascending"),
     "channel": (["report_channel", "created", "tracking_number"], "ascending"),
+    # The most findings to review first.
+    "findings": (["report_findings", "created", "tracking_number"], "descending"),
 }
+# "Personal data found": yes or no.
+FINDINGS = {"yes": {"query": 1, "range": "min"}, "no": 0}
 
 
 def queue_query(
-    folder, state, category=None, kind=None, channel=None, text=None, sort=None
+    folder,
+    state,
+    category=None,
+    kind=None,
+    channel=None,
+    text=None,
+    sort=None,
+    findings=None,
+    bbox=None,
 ):
     """A catalog query for the reports of a folder in one state, for the
-    staff's queues; None when the text has nothing to search for."""
+    staff's queues; None when the text has nothing to search for. ``bbox``
+    is [min_lon, min_lat, max_lon, max_lat] (``params.bbox``)."""
     sort_on, sort_order = QUEUE_SORTS.get(sort, QUEUE_SORTS["oldest"])
     query = {
         "portal_type": "Report",
@@ -52,6 +65,12 @@ def queue_query(
         "sort_on": sort_on,
         "sort_order": sort_order,
     }
+    if findings in FINDINGS:
+        query["report_findings"] = FINDINGS[findings]
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query["latitude"] = {"query": (min_lat, max_lat), "range": "min:max"}
+        query["longitude"] = {"query": (min_lon, max_lon), "range": "min:max"}
     if not _filtered(query, category=category, kind=kind, channel=channel, text=text):
         return None
     return query

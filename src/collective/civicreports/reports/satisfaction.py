@@ -110,6 +110,9 @@ def rate(report, stars, followups=(), comment=""):
             "time": datetime.now().astimezone().isoformat(timespec="minutes"),
         }
     )
+    # The catalog's metadata says it is rated (the statistics read it); a
+    # cheap index to have the metadata written again.
+    report.reindexObject(idxs=["getId"])
 
 
 def results(reports):

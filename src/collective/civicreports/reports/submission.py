@@ -384,6 +384,24 @@ def new_number(folder):
     return number
 
 
+def add_photo(report, photo, index):
+    """Add a cleaned photo (``privacy.photos.Photo``) as the report's
+    ``photo-<index>``; it waits for the moderator, who publishes photos one
+    by one."""
+    name = f"photo-{index}.{photo.extension}"
+    image = createContent(
+        "Image",
+        id=name,
+        title=api.portal.translate(_("Photo ${number}", mapping={"number": index})),
+        image=NamedBlobImage(
+            data=photo.data, filename=name, contentType=photo.content_type
+        ),
+    )
+    image = _add(report, image)
+    set_photo_published(image, False)
+    return image
+
+
 def create_report(folder, submission, number=None):
     """Create the report and its photos in the folder; returns the report.
 
@@ -422,17 +440,7 @@ def create_report(folder, submission, number=None):
     )
     report = _add(folder, report)
     for index, photo in enumerate(submission.photos, start=1):
-        name = f"photo-{index}.{photo.extension}"
-        image = createContent(
-            "Image",
-            id=name,
-            title=api.portal.translate(_("Photo ${number}", mapping={"number": index})),
-            image=NamedBlobImage(
-                data=photo.data, filename=name, contentType=photo.content_type
-            ),
-        )
-        # Photos wait for the moderator, who publishes them one by one.
-        set_photo_published(_add(report, image), False)
+        add_photo(report, photo, index)
     for index, attachment in enumerate(submission.attachments, start=1):
         name = f"attachment-{index}.pdf"
         document = createContent(

@@ -46,6 +46,16 @@ REOPEN = "reopen"
 TRANSITIONS = (APPROVE, REJECT, DUPLICATE, ASSIGN, REASSIGN, CLOSE, REOPEN)
 
 
+def staff_view(state):
+    """The page where the staff work on a report in ``state``: the
+    moderators' while it waits for them, the office's once assigned."""
+    if state in MODERATION_STATES:
+        return "@@moderate"
+    if state in HANDLING_STATES:
+        return "@@handle"
+    return None
+
+
 @dataclass(frozen=True)
 class Step:
     """One entry of a report's workflow history."""

@@ -37,6 +37,7 @@ class ReportSerializer(SerializeFolderToJson):
                 "state": step["state"],
                 "title": translate(step["title"], context=self.request),
                 "date": json_compatible(step["date"]),
+                **({"note": step["note"]} if step["note"] else {}),
             }
             for step in timeline(self.context)
         ]

@@ -29,13 +29,18 @@ def policy():
     )
 
 
-def report_policy(report):
-    """The site's policy with the report's term to answer: its category's
-    own when it has one."""
-    category = get_category(report.category)
+def category_policy(category_id, site=None):
+    """The site's policy (or ``site``) with the category's own term to
+    answer, when it has one."""
+    category = get_category(category_id)
     days = answer_days(category) if category is not None else None
-    site = policy()
+    site = site or policy()
     return replace(site, answer_days=days) if days else site
+
+
+def report_policy(report):
+    """The site's policy with the report's term to answer."""
+    return category_policy(report.category)
 
 
 def report_sla(report, state, now=None):

@@ -7,6 +7,7 @@ from collective.civicreports.reports import engagement
 from collective.civicreports.reports.offices import moderators_group
 from collective.civicreports.reports.workflow import CLOSE
 from collective.civicreports.reports.workflow import last_comment
+from collective.civicreports.reports.workflow import REOPEN
 from plone import api
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 from zope.container.interfaces import IContainerModifiedEvent
@@ -74,10 +75,13 @@ def report_modified(report, event):
 
 def report_transitioned(report, event):
     """The map's index follows the state; on closing, a comment given
-    without a public answer becomes the answer."""
+    without a public answer becomes the answer; reopened, the report has
+    no resolution any more (on every route: the handling page, REST)."""
     # The workflow tool reindexes its own variables only.
     report.reindexObject(idxs=["report_map"])
     transition = getattr(event, "transition", None)
+    if transition is not None and transition.id == REOPEN:
+        report.resolution = None
     if transition is None or transition.id != CLOSE:
         return
     if getattr(report, "answer", None):

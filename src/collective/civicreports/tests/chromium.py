@@ -48,17 +48,20 @@ def start_chromium(width=1280, height=900):
     return driver
 
 
-def axe_violations(driver, impacts=("serious", "critical")):
+def axe_violations(driver, impacts=("serious", "critical"), exclude=()):
     """The WCAG 2.1 A/AA violations of the current page, as (rule, impact,
-    number of elements, first target)."""
+    number of elements, first target); ``exclude``: CSS selectors of parts
+    left out (a part that is not the page's under test)."""
     if not driver.execute_script("return typeof window.axe !== 'undefined'"):
         driver.execute_script(AXE.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        "var context = arguments[1].length ? {exclude: arguments[1]} : document;"
+        "axe.run(context, {runOnly: {type: 'tag', values: arguments[0]}})"
         ".then(function (r) { done(JSON.stringify(r.violations)); })"
         ".catch(function (e) { done(JSON.stringify({error: String(e)})); });",
         WCAG_AA,
+        [[selector] for selector in exclude],
     )
     violations = json.loads(result)
     if isinstance(violations, dict):

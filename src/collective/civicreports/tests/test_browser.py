@@ -416,6 +416,56 @@ class StaffBulkOnAPhoneTest(StaffBulkTest):
     width, height = 390, 844
 
 
+class StaffPagesTest(BrowserCase):
+    """The moderation page and the handling page with what the staff need
+    (map, contacts, history), and an answer from a template, closed with
+    its resolution: axe-core, no horizontal scrolling."""
+
+    def test_moderate_then_handle_with_a_template(self):
+        from collective.civicreports.tests.base import login_as
+        from collective.civicreports.tests.base import report_in
+        from collective.civicreports.tests.base import run_as
+        from collective.civicreports.tests.base import submit
+
+        d = self.driver
+        login_as(self.portal, "admin")
+        waiting = submit(self.portal, title="Lampione spento")
+        report = report_in(self.portal, "approved", title="Buca profonda")
+        run_as(self.portal, "moderator", "assign", report, "Con il cono")
+        transaction.commit()
+        self.login("moderator")
+        self.open(waiting.absolute_url() + "/@@moderate")
+        self.check_axe("moderation of a report, with its place and history")
+        self.assertLessEqual(
+            d.execute_script("return document.documentElement.scrollWidth"),
+            self.width + 1,
+        )
+
+        d.delete_all_cookies()
+        self.login("roads")
+        self.open(report.absolute_url() + "/@@handle")
+        self.check_axe("handling of a report, with templates and resolutions")
+        self.assertLessEqual(
+            d.execute_script("return document.documentElement.scrollWidth"),
+            self.width + 1,
+        )
+        Select(d.find_element(By.ID, "civicreport-answer-template")).select_by_index(1)
+        answer = d.find_element(By.ID, "civicreport-answer").get_attribute("value")
+        self.assertIn(report.tracking_number, answer)
+        Select(d.find_element(By.ID, "civicreport-resolution")).select_by_value("fixed")
+        close = d.find_element(By.NAME, "form.buttons.close")
+        self.click(close)
+        self.wait.until(EC.staleness_of(close))
+        transaction.begin()
+        self.assertEqual(api.content.get_state(report), "closed")
+        self.assertEqual(report.resolution, "fixed")
+        self.assertEqual(report.answer, answer)
+
+
+class StaffPagesOnAPhoneTest(StaffPagesTest):
+    width, height = 390, 844
+
+
 @atexit.register
 def _quit_browsers():
     for driver in DRIVERS.values():

@@ -35,7 +35,7 @@ class ControlPanelTest(unittest.TestCase):
         browser.getControl(name="form.widgets.id").value = "signs"
         browser.getControl(name="form.widgets.title").value = "Segnaletica"
         browser.getControl(name="form.widgets.kind:list").value = ["malfunction"]
-        browser.getControl(name="form.widgets.office").value = "office-roads"
+        browser.getControl(name="form.widgets.office:list").value = ["office-roads"]
         browser.getControl(
             name="form.widgets.notification_emails"
         ).value = "vigili@comune.example.it"

@@ -261,3 +261,33 @@ class QueuePagesTest(ModerationBase):
     def test_an_unknown_order_is_the_oldest_first(self):
         _page, numbers = self.numbers(sort="nonsense")
         self.assertEqual(numbers[0], self.first.tracking_number)
+
+    def test_personal_data_found(self):
+        _page, numbers = self.numbers(findings="yes")
+        self.assertEqual(numbers, [self.first.tracking_number])
+        _page, numbers = self.numbers(findings="no", category="waste")
+        self.assertEqual(numbers, [self.second.tracking_number])
+        # The most to review first; once redacted, none.
+        _page, numbers = self.numbers(sort="findings")
+        self.assertEqual(numbers[0], self.first.tracking_number)
+        login_as(self.portal, "moderator")
+        from collective.civicreports.reports.moderation import redact
+
+        redact(self.first, "Buca in via Roma", "Chiamatemi al [omissis].")
+        transaction.commit()
+        _page, numbers = self.numbers(findings="yes")
+        self.assertEqual(numbers, [])
+
+    def test_area(self):
+        login_as(self.portal, "admin")
+        far = submit(
+            self.portal, title="Albero lontano", latitude=39.25, longitude=9.15
+        )
+        transaction.commit()
+        _page, numbers = self.numbers(bbox="9.14,39.24,9.16,39.26")
+        self.assertEqual(numbers, [far.tracking_number])
+        page, numbers = self.numbers(bbox="9.16,39.26,9.14")
+        self.assertEqual(len(numbers), 50)
+        self.assertIn(
+            "bbox:", page.xpath("string(//div[contains(@class, 'alert-warning')])")
+        )

@@ -285,6 +285,34 @@ class TestUpgrade(unittest.TestCase):
         )
         self.assertIn("${report_summary}", action.message)
 
+    def test_upgrade_to_1006(self):
+        """A site of 1005: no response templates, the staff's mails linking
+        to the report's page; a changed mail stays as it is."""
+        from collective.civicreports.responses.templates import configured
+        from collective.civicreports.upgrades.v1006 import STAFF_RULES
+        from collective.civicreports.upgrades.v1006 import upgrade
+        from plone.contentrules.engine.interfaces import IRuleStorage
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        registry = getUtility(IRegistry)
+        record = "collective.civicreports.responses.templates"
+        del registry.records[record]
+        storage = getUtility(IRuleStorage)
+        moderators, office = (storage[rule].actions[0] for rule in STAFF_RULES)
+        moderators.message = moderators.message.replace(
+            "${report_staff_url}", "${report_url}"
+        )
+        office.message = "Changed by the administrator: ${report_url}"
+        upgrade(api.portal.get_tool("portal_setup"))
+        self.assertIn(record, registry.records)
+        self.assertEqual({t.use for t in configured()}, {"answer", "question"})
+        self.assertIn("${report_staff_url}", moderators.message)
+        catalog = api.portal.get_tool("portal_catalog")
+        for column in ("report_received", "report_closed_at", "report_resolution"):
+            self.assertIn(column, catalog.schema())
+        self.assertEqual(office.message, "Changed by the administrator: ${report_url}")
+
 
 class TestMovedClasses(unittest.TestCase):
     """A database made before 1004 names the old modules of two classes, in

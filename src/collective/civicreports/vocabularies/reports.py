@@ -28,6 +28,17 @@ CHANNEL_TITLES = {
 }
 
 
+# How a closed report ended; the public page, the statistics and Open311's
+# extended status say it.
+RESOLUTION_TITLES = {
+    "fixed": _("Fixed"),
+    "not_competent": _("Not the municipality's competence"),
+    "referred": _("Referred to another body"),
+    "no_action": _("No action needed"),
+    "duplicate": _("Duplicate"),
+}
+
+
 def _vocabulary(titles):
     return SimpleVocabulary(
         [SimpleTerm(value, value, title) for value, title in titles.items()]
@@ -42,6 +53,11 @@ def kinds(context):
 @provider(IVocabularyFactory)
 def channels(context):
     return _vocabulary(CHANNEL_TITLES)
+
+
+@provider(IVocabularyFactory)
+def resolutions(context):
+    return _vocabulary(RESOLUTION_TITLES)
 
 
 def _category_vocabulary(pairs):

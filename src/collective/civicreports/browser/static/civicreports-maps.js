@@ -132,6 +132,22 @@
     marker(latlng, element.getAttribute("data-state")).addTo(map);
   }
 
+  // Several reports on one small map (the moderators' possible
+  // duplicates); the page lists them too, the map only shows where.
+  function pointsMap(element) {
+    var points = JSON.parse(element.getAttribute("data-points"));
+    var map = baseMap(element, { scrollWheelZoom: false, keyboard: false });
+    var bounds = [];
+    points.forEach(function (point) {
+      var latlng = [point.latitude, point.longitude];
+      bounds.push(latlng);
+      marker(latlng, "submitted").bindTooltip(point.label).addTo(map);
+    });
+    if (bounds.length) {
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
+    }
+  }
+
   function escapeHtml(text) {
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);
@@ -218,10 +234,16 @@
   function init() {
     fixToolbar();
     var small = document.querySelectorAll(".civicreport-map-small[data-latitude]");
+    var groups = document.querySelectorAll(".civicreport-map-points[data-points]");
     var reports = document.querySelectorAll(".civicreport-reports-map[data-geojson]");
     if (small.length) {
       ready(function () {
         small.forEach(smallMap);
+      });
+    }
+    if (groups.length) {
+      ready(function () {
+        groups.forEach(pointsMap);
       });
     }
     if (reports.length) {

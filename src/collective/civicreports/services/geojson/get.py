@@ -29,7 +29,6 @@ from zope.i18n import translate
 
 import hashlib
 import json
-import math
 import threading
 
 
@@ -38,13 +37,6 @@ CONTENT_TYPE = "application/geo+json; charset=utf-8"
 # the state titles; the service only answers to ``Accept: application/json``.
 VARY = "Accept, Accept-Language, Authorization, Cookie"
 NOT_A_CATEGORY = _("This is not the id of a category.")
-BBOX_FOUR = _("Give four numbers: minLon,minLat,maxLon,maxLat.")
-BBOX_NUMBERS = _("minLon,minLat,maxLon,maxLat must be finite numbers.")
-BBOX_LONGITUDES = _("Longitudes must be between -180 and 180.")
-BBOX_LATITUDES = _("Latitudes must be between -90 and 90.")
-BBOX_ORDER = _(
-    "The minimum longitude and latitude must not be greater than the maximum ones."
-)
 
 
 def parse_filters(form):
@@ -52,7 +44,7 @@ def parse_filters(form):
     raises BadInput for invalid ones."""
     bbox = params.one(form, "bbox")
     category = params.one(form, "category")
-    filters = {"bbox": _bbox(bbox) if bbox else None}
+    filters = {"bbox": params.bbox(bbox) if bbox else None}
     if category:
         # Only the form is checked: the reports of a removed category keep
         # its id, and a map may still ask for them.
@@ -66,27 +58,6 @@ def parse_filters(form):
     if since:
         filters["since"] = DateTime(since.isoformat()).micros()
     return filters
-
-
-def _bbox(value):
-    parts = value.split(",")
-    if len(parts) != 4:
-        raise BadInput("bbox", BBOX_FOUR)
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        raise BadInput("bbox", BBOX_NUMBERS) from None
-    # float() accepts "nan" and "inf", which no range query can use.
-    if not all(math.isfinite(number) for number in numbers):
-        raise BadInput("bbox", BBOX_NUMBERS)
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise BadInput("bbox", BBOX_LONGITUDES)
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise BadInput("bbox", BBOX_LATITUDES)
-    if min_lon > max_lon or min_lat > max_lat:
-        raise BadInput("bbox", BBOX_ORDER)
-    return numbers
 
 
 def _json(value):

@@ -2,7 +2,7 @@
 page as JSON, for the staff's own dashboards.
 
 The computation is the page's (``stats.compute`` over
-``stats.filter_reports``), so that both always show the same numbers; only
+``stats.filter_brains``), so that both always show the same numbers; only
 the filters are stricter: a bad value is refused rather than ignored, so
 that a client never takes the figures of all reports for filtered ones."""
 
@@ -11,7 +11,7 @@ from collective.civicreports.categories.registry import CATEGORY_ID_RE
 from collective.civicreports.inputs import params
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.sla.stats import compute
-from collective.civicreports.sla.stats import filter_reports
+from collective.civicreports.sla.stats import filter_brains
 from plone.restapi.services import Service
 
 
@@ -45,7 +45,7 @@ class ReportStatsGet(Service):
             filters = parse_filters(self.request.form)
         except BadInput as error:
             return params.bad_request(self.request, error)
-        figures = compute(filter_reports(self.context, **filters))
+        figures = compute(filter_brains(self.context, **filters))
         return {
             "@id": f"{self.context.absolute_url()}/@report-stats",
             "filters": filters,
