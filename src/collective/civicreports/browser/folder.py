@@ -104,10 +104,17 @@ class FilteredReports(BrowserView):
     def brains(self):
         return self.search(public_query(self.context, **self.filters()))
 
-    @staticmethod
-    def search(query):
+    # (b_start, b_size) while ``batch`` searches: the catalog then sorts
+    # only as far as the page (with unique keys such as tracking numbers a
+    # full sort of 100,000 results costs 30 times one of 1,000), and
+    # plone.batching reads the page it got.
+    window = None
+
+    def search(self, query):
         if query is None:
             return []
+        if self.window is not None:
+            query = dict(query, b_start=self.window[0], b_size=self.window[1])
         try:
             return api.portal.get_tool("portal_catalog")(**query)
         except ParseError:
@@ -122,7 +129,12 @@ class FilteredReports(BrowserView):
             return 0
 
     def batch(self):
-        return Batch(self.brains(), self.page_size, self.start())
+        start = self.start()
+        self.window = (start, self.page_size)
+        try:
+            return Batch(self.brains(), self.page_size, start)
+        finally:
+            self.window = None
 
     page_size = PAGE_SIZE
 

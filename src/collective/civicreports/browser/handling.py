@@ -243,12 +243,9 @@ class MyOfficeView(FilteredReports):
     def row(self, brain, now):
         state = brain.review_state
         deadline = brain.report_answer_due
-        if state == CLOSED:
-            closed = brain.report_closed_at
-            overdue = False
-        else:
-            overdue = deadline is not None and deadline < now
-            closed = None
+        if not isinstance(deadline, DateTime):
+            deadline = None  # Missing.Value: not indexed since 1006
+        overdue = state != CLOSED and deadline is not None and deadline < now
         return {
             "url": brain.getURL(),
             "number": brain.tracking_number,
@@ -259,7 +256,6 @@ class MyOfficeView(FilteredReports):
             "days": (now.timeTime() - brain.created.timeTime()) // 86400,
             "deadline": deadline,
             "overdue": overdue,
-            "closed": closed,
         }
 
     def scopes(self):

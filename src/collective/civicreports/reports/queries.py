@@ -7,11 +7,20 @@ from plone import api
 
 
 def public_query(
-    folder, category=None, kind=None, state=None, text=None, start=None, end=None
+    folder,
+    category=None,
+    kind=None,
+    state=None,
+    text=None,
+    start=None,
+    end=None,
+    channel=None,
+    bbox=None,
 ):
     """A catalog query for the public reports of a folder with the filters
     of the public list. Unknown or empty filters are ignored; a text with
-    nothing to search for (only punctuation) matches nothing (None)."""
+    nothing to search for (only punctuation) matches nothing (None).
+    ``bbox`` is [min_lon, min_lat, max_lon, max_lat] (``params.bbox``)."""
     query = {
         "portal_type": "Report",
         "path": "/".join(folder.getPhysicalPath()),
@@ -20,8 +29,9 @@ def public_query(
         "sort_on": "created",
         "sort_order": "descending",
     }
-    if not _filtered(query, category=category, kind=kind, text=text):
+    if not _filtered(query, category=category, kind=kind, channel=channel, text=text):
         return None
+    _within(query, bbox)
     dates = date_range(start, end)
     if dates:
         query["created"] = dates
@@ -29,11 +39,14 @@ def public_query(
 
 
 # The orders of the moderation queue: the oldest first is the default, so
-# that nothing waits behind newer reports. The created index keeps minutes:
-# the tracking number, given in order of arrival, orders a storm's minute.
+# that nothing waits behind newer reports. Tracking numbers are given in
+# order of arrival ("2026-000123"): one index the catalog walks up to the
+# page (the created index keeps minutes only, so it needs a second key,
+# and two keys sort every result first). Within a category or a channel,
+# the tracking number orders a storm's minute.
 QUEUE_SORTS = {
-    "oldest": (["created", "tracking_number"], "ascending"),
-    "newest": (["created", "tracking_number"], "descending"),
+    "oldest": ("tracking_number", "ascending"),
+    "newest": ("tracking_number", "descending"),
     "category": (["report_category", "created", "tracking_number"], "ascending"),
     "channel": (["report_channel", "created", "tracking_number"], "ascending"),
     # The most findings to review first.
@@ -67,10 +80,7 @@ def queue_query(
     }
     if findings in FINDINGS:
         query["report_findings"] = FINDINGS[findings]
-    if bbox:
-        min_lon, min_lat, max_lon, max_lat = bbox
-        query["latitude"] = {"query": (min_lat, max_lat), "range": "min:max"}
-        query["longitude"] = {"query": (min_lon, max_lon), "range": "min:max"}
+    _within(query, bbox)
     if not _filtered(query, category=category, kind=kind, channel=channel, text=text):
         return None
     return query
@@ -80,6 +90,14 @@ def filtered_query(query, text=None, **fields):
     """The query with the filters given, or None when the text has nothing
     to search for."""
     return query if _filtered(query, text=text, **fields) else None
+
+
+def _within(query, bbox):
+    """Only the reports inside the box, if one is given."""
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query["latitude"] = {"query": (min_lat, max_lat), "range": "min:max"}
+        query["longitude"] = {"query": (min_lon, max_lon), "range": "min:max"}
 
 
 def _filtered(query, text=None, **fields):

@@ -84,6 +84,14 @@ class InstanceTest(unittest.TestCase):
             "//select[@name='reason']/option/text()"
         )
         self.assertIn("La segnalazione ripete una segnalazione già ricevuta.", reasons)
+        templates = requests.get(
+            self.url + "/@@civicreports-responses", auth=("admin", "admin"), timeout=60
+        )
+        (text,) = html.fromstring(templates.text).xpath(
+            "//textarea[@name='form.widgets.templates']/text()"
+        )
+        self.assertIn("== Risolta | risposta", text)
+        self.assertNotIn("Fixed", text)
 
     def test_report_path_with_mails(self):
         response = requests.post(

@@ -11,8 +11,11 @@ from collective.civicreports.tests.base import body
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import report_in
+from collective.civicreports.tests.chromium import axe_violations
+from collective.civicreports.tests.test_browser import BrowserCase
 from lxml import html
 from plone import api
+from selenium.webdriver.common.by import By
 
 import requests
 import transaction
@@ -156,3 +159,35 @@ class ControlPanelTest(unittest.TestCase):
             session.auth = (user, user)
             response = session.get(self.url, timeout=60)
             self.assertNotIn("form.widgets.templates", response.text)
+
+
+class ControlPanelInTheBrowserTest(BrowserCase):
+    """The administrators' page of the templates, and a refused text."""
+
+    def test_axe(self):
+        api.user.create(
+            username="siteadmin",
+            email="siteadmin@comune.example.it",
+            password="siteadmin",
+            roles=("Member", "Manager"),
+        )
+        transaction.commit()
+        d = self.driver
+        self.login("siteadmin")
+        self.open(self.portal.absolute_url() + "/@@civicreports-responses")
+        self.assertEqual(axe_violations(d, exclude=["#edit-zone"]), [])
+        field = d.find_element(By.ID, "form-widgets-templates")
+        field.clear()
+        field.send_keys("== Titolo | altro\nTesto")
+        self.click(d.find_element(By.ID, "form-buttons-save"))
+        self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".field.error"))
+        # Plone's toolbar is Plone's: the page under test is the form.
+        self.assertEqual(axe_violations(d, exclude=["#edit-zone"]), [])
+        self.assertLessEqual(
+            d.execute_script("return document.documentElement.scrollWidth"),
+            self.width + 1,
+        )
+
+
+class ControlPanelOnAPhoneTest(ControlPanelInTheBrowserTest):
+    width, height = 390, 844

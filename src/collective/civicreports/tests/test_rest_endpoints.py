@@ -173,6 +173,10 @@ class SearchAnonymousTest(EndpointCase):
             {"state": "nonsense"},
             {"kind": "nonsense"},
             {"category": "Not A Category!"},
+            {"channel": "carrier pigeon"},
+            {"bbox": "9.1,39.2,9.0"},
+            {"bbox": "9.2,39.2,9.1,39.3"},
+            {"sort": "random"},
         ):
             with self.subTest(params=params):
                 response = self.search(params)
@@ -180,6 +184,36 @@ class SearchAnonymousTest(EndpointCase):
                 error = response.json()["error"]
                 self.assertEqual(error["type"], "BadRequest")
                 self.assertIn(next(iter(params)), error["message"])
+
+
+class QueueFiltersTest(EndpointCase):
+    """The moderation queue's filters and orders, over REST too."""
+
+    def test_channel_area_findings_and_order(self):
+        near = self.report("approved")
+        far = self.report("approved", latitude=39.25, longitude=9.15)
+        held = self.report(
+            "submitted", description="Chiamatemi al 347 000 1122, grazie."
+        )
+        transaction.commit()
+        self.assertEqual(
+            self.numbers({"bbox": "9.14,39.24,9.16,39.26"}), [far.tracking_number]
+        )
+        self.assertEqual(self.numbers({"channel": "phone"}), [])
+        self.assertEqual(
+            self.numbers({"channel": "web"}),
+            sorted([near.tracking_number, far.tracking_number]),
+        )
+        oldest = self.search({"sort": "oldest"}).json()["items"]
+        self.assertEqual(oldest[0]["tracking_number"], near.tracking_number)
+        self.assertEqual(
+            self.numbers({"findings": "yes"}, auth=MODERATOR), [held.tracking_number]
+        )
+        # Not a filter for the public: it would tell nothing, and is ignored.
+        self.assertEqual(
+            self.numbers({"findings": "yes"}),
+            sorted([near.tracking_number, far.tracking_number]),
+        )
 
 
 class SearchStaffTest(EndpointCase):

@@ -12,11 +12,15 @@ from collective.civicreports.categories.registry import KINDS
 from collective.civicreports.inputs import params
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.permissions import is_staff
+from collective.civicreports.reports.queries import FINDINGS
 from collective.civicreports.reports.queries import public_query
+from collective.civicreports.reports.queries import QUEUE_SORTS
 from collective.civicreports.reports.timeline import state_title
 from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.reports.workflow import STATES
+from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
 from plone import api
+from plone.restapi.batching import DEFAULT_BATCH_SIZE
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
@@ -43,10 +47,20 @@ def parse_filters(form, staff):
     text = params.one(form, "text")
     if text:
         filters["text"] = text
+    channel = params.choice(form, "channel", tuple(CHANNEL_TITLES))
+    if channel:
+        filters["channel"] = channel
+    bbox = params.one(form, "bbox")
+    if bbox:
+        filters["bbox"] = params.bbox(bbox)
     for name in ("start", "end"):
         day = params.iso_date(form, name)
         if day:
             filters[name] = day.isoformat()
+    # The queue's own filter and orders, as the moderation page has them.
+    params.choice(form, "sort", tuple(QUEUE_SORTS))
+    if staff:
+        params.choice(form, "findings", tuple(FINDINGS))
     # HypermediaBatch reads these itself; checked here for a clear 400.
     params.integer(form, "b_start", 0)
     params.integer(form, "b_size", 1)
@@ -79,10 +93,26 @@ class ReportsSearchGet(Service):
             # The same filters, without the limits of the public list.
             del query["report_confidential"]
             query["review_state"] = filters.get("state") or list(STATES)
-        # The created index keeps minutes only: the tracking number, given
-        # in order, keeps the order stable within a minute, and so the pages.
-        query["sort_on"] = ["created", "tracking_number"]
-        query["sort_order"] = ["descending", "descending"]
+            findings = params.one(self.request.form, "findings")
+            if findings in FINDINGS:
+                query["report_findings"] = FINDINGS[findings]
+        sort = params.one(self.request.form, "sort")
+        if sort in QUEUE_SORTS:
+            query["sort_on"], query["sort_order"] = QUEUE_SORTS[sort]
+        else:
+            # Newest first by one index, which the catalog walks and stops
+            # at the page, where two keys (the created index keeps minutes,
+            # the tracking number orders a minute) sort every result first:
+            # 2.4 times slower at 10,000 reports than at 1,000. Numbers are
+            # given in order of arrival, "2026-000123": the order is theirs.
+            query["sort_on"] = "tracking_number"
+            query["sort_order"] = "descending"
+        # The catalog sorts only as far as the page asked (see
+        # FilteredReports.window); HypermediaBatch reads the page it got.
+        query["b_start"] = params.integer(self.request.form, "b_start", 0) or 0
+        query["b_size"] = (
+            params.integer(self.request.form, "b_size", 1) or DEFAULT_BATCH_SIZE
+        )
         catalog = api.portal.get_tool("portal_catalog")
         try:
             brains = catalog.searchResults(**query)
