@@ -21,6 +21,7 @@ import base64
 import io
 import requests
 import time
+import transaction
 
 
 # Distinctive values, so that a leak shows up in any page or response.
@@ -99,6 +100,19 @@ def create_other_citizen():
     return api.user.create(
         username="other", email="other@example.org", password="other-secret-1"
     )
+
+
+def create_site_admin():
+    """A Manager of the site whose password is its name, as
+    ``BrowserCase.login`` types it: the tests' "admin" is Zope's, above the
+    site, which the site's login form does not know."""
+    api.user.create(
+        username="siteadmin",
+        email="siteadmin@comune.example.it",
+        password="siteadmin",
+        roles=("Member", "Manager"),
+    )
+    transaction.commit()
 
 
 def submit(portal, user=None, **overrides):

@@ -6,6 +6,7 @@ from collective.civicreports.categories.registry import get_category
 from collective.civicreports.reports.offices import BUILTIN_GROUPS
 from collective.civicreports.reports.offices import office_choices
 from collective.civicreports.testing import SERVER_TESTING
+from collective.civicreports.tests.base import create_site_admin
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import submit
 from collective.civicreports.tests.chromium import axe_violations
@@ -274,16 +275,7 @@ class PanelAccessibilityTest(PanelCase, BrowserCase):
     def setUp(self):
         BrowserCase.setUp(self)
         PanelCase.setUp(self)
-        # The tests' "admin" is Zope's, above the site, which the site's
-        # login form does not know: an administrator of the site's own,
-        # whose password is its name, as BrowserCase.login types it.
-        api.user.create(
-            username="siteadmin",
-            email="siteadmin@comune.example.it",
-            password="siteadmin",
-            roles=("Member", "Manager"),
-        )
-        transaction.commit()
+        create_site_admin()
 
     def check_axe_but_toolbar(self, page):
         """The forms are Plone's page with the panel's fields: the script

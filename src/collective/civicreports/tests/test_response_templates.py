@@ -8,6 +8,7 @@ from collective.civicreports.testing import INTEGRATION_TESTING
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import admin_browser
 from collective.civicreports.tests.base import body
+from collective.civicreports.tests.base import create_site_admin
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import report_in
@@ -165,13 +166,7 @@ class ControlPanelInTheBrowserTest(BrowserCase):
     """The administrators' page of the templates, and a refused text."""
 
     def test_axe(self):
-        api.user.create(
-            username="siteadmin",
-            email="siteadmin@comune.example.it",
-            password="siteadmin",
-            roles=("Member", "Manager"),
-        )
-        transaction.commit()
+        create_site_admin()
         d = self.driver
         self.login("siteadmin")
         self.open(self.portal.absolute_url() + "/@@civicreports-responses")
