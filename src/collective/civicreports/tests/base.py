@@ -102,10 +102,11 @@ def create_other_citizen():
     )
 
 
-def create_site_admin():
+def create_site_admin(portal):
     """A Manager of the site whose password is its name, as
     ``BrowserCase.login`` types it: the tests' "admin" is Zope's, above the
     site, which the site's login form does not know."""
+    login_as(portal, "admin")
     api.user.create(
         username="siteadmin",
         email="siteadmin@comune.example.it",

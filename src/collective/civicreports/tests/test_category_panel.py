@@ -275,7 +275,7 @@ class PanelAccessibilityTest(PanelCase, BrowserCase):
     def setUp(self):
         BrowserCase.setUp(self)
         PanelCase.setUp(self)
-        create_site_admin()
+        create_site_admin(self.portal)
 
     def check_axe_but_toolbar(self, page):
         """The forms are Plone's page with the panel's fields: the script

@@ -166,7 +166,7 @@ class ControlPanelInTheBrowserTest(BrowserCase):
     """The administrators' page of the templates, and a refused text."""
 
     def test_axe(self):
-        create_site_admin()
+        create_site_admin(self.portal)
         d = self.driver
         self.login("siteadmin")
         self.open(self.portal.absolute_url() + "/@@civicreports-responses")
