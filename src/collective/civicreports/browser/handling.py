@@ -141,7 +141,11 @@ class HandleView(StaffFacts, PostedForm):
         ]
 
     def templates(self, use):
-        return responses.offered(self.context, use)
+        # Asked twice a page (the choices and ``prefill``): read once.
+        cache = self.__dict__.setdefault("_templates", {})
+        if use not in cache:
+            cache[use] = responses.offered(self.context, use)
+        return cache[use]
 
     def prefill(self, use, current=""):
         """The text of the template chosen for ``use`` (the page without

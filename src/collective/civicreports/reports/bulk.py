@@ -55,10 +55,9 @@ class NoOriginal(ValueError):
 
 def each_step():
     """Let every content rule run again on the objects already handled in
-    this request (see the module's docstring)."""
-    status = getattr(rule_handlers._status, "rule_filter", None)
-    if status is not None:
-        status.executed.clear()
+    this request (see the module's docstring): what the end of a request
+    does, between two steps where no rule is running."""
+    rule_handlers.close(None)
 
 
 def reports_of(folder, numbers):

@@ -92,6 +92,12 @@ class BrowserCase(unittest.TestCase):
         )
         self.assertEqual(violations, [], f"accessibility of {page}")
 
+    def no_horizontal_scrolling(self):
+        width = self.driver.execute_script(
+            "return document.documentElement.scrollWidth"
+        )
+        self.assertLessEqual(width, self.width + 1)
+
     def screenshot(self, name, element=None):
         if element is not None:
             self.driver.execute_script(
@@ -362,12 +368,6 @@ class StaffBulkTest(BrowserCase):
     page ticked at once, approved and assigned in one step, then the
     office's list; axe-core on both, and no horizontal scrolling."""
 
-    def no_horizontal_scrolling(self):
-        width = self.driver.execute_script(
-            "return document.documentElement.scrollWidth"
-        )
-        self.assertLessEqual(width, self.width + 1)
-
     def test_bulk_from_the_queue(self):
         from collective.civicreports.tests.base import login_as
         from collective.civicreports.tests.base import submit
@@ -436,19 +436,13 @@ class StaffPagesTest(BrowserCase):
         self.login("moderator")
         self.open(waiting.absolute_url() + "/@@moderate")
         self.check_axe("moderation of a report, with its place and history")
-        self.assertLessEqual(
-            d.execute_script("return document.documentElement.scrollWidth"),
-            self.width + 1,
-        )
+        self.no_horizontal_scrolling()
 
         d.delete_all_cookies()
         self.login("roads")
         self.open(report.absolute_url() + "/@@handle")
         self.check_axe("handling of a report, with templates and resolutions")
-        self.assertLessEqual(
-            d.execute_script("return document.documentElement.scrollWidth"),
-            self.width + 1,
-        )
+        self.no_horizontal_scrolling()
         Select(d.find_element(By.ID, "civicreport-answer-template")).select_by_index(1)
         answer = d.find_element(By.ID, "civicreport-answer").get_attribute("value")
         self.assertIn(report.tracking_number, answer)

@@ -178,10 +178,7 @@ class ControlPanelInTheBrowserTest(BrowserCase):
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".field.error"))
         # Plone's toolbar is Plone's: the page under test is the form.
         self.assertEqual(axe_violations(d, exclude=["#edit-zone"]), [])
-        self.assertLessEqual(
-            d.execute_script("return document.documentElement.scrollWidth"),
-            self.width + 1,
-        )
+        self.no_horizontal_scrolling()
 
 
 class ControlPanelOnAPhoneTest(ControlPanelInTheBrowserTest):

@@ -289,12 +289,18 @@ class TestUpgrade(unittest.TestCase):
         """A site of 1005: no response templates, the staff's mails linking
         to the report's page; a changed mail stays as it is."""
         from collective.civicreports.responses.templates import configured
+        from collective.civicreports.tests.base import submit
         from collective.civicreports.upgrades.v1006 import STAFF_RULES
         from collective.civicreports.upgrades.v1006 import upgrade
         from plone.contentrules.engine.interfaces import IRuleStorage
         from plone.registry.interfaces import IRegistry
+        from Products.CMFCore.indexing import processQueue
         from zope.component import getUtility
 
+        report = submit(self.layer["portal"])
+        processQueue()
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog._catalog.getIndex("report_answer_due").clear()
         registry = getUtility(IRegistry)
         record = "collective.civicreports.responses.templates"
         del registry.records[record]
@@ -308,7 +314,10 @@ class TestUpgrade(unittest.TestCase):
         self.assertIn(record, registry.records)
         self.assertEqual({t.use for t in configured()}, {"answer", "question"})
         self.assertIn("${report_staff_url}", moderators.message)
-        catalog = api.portal.get_tool("portal_catalog")
+        found = catalog.unrestrictedSearchResults(
+            portal_type="Report", sort_on="report_answer_due"
+        )
+        self.assertIn(report.getId(), [brain.getId for brain in found])
         for column in ("report_received", "report_closed_at", "report_resolution"):
             self.assertIn(column, catalog.schema())
         self.assertEqual(office.message, "Changed by the administrator: ${report_url}")

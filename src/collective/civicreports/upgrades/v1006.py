@@ -26,8 +26,12 @@ def upgrade(context):
         setup.runImportStepFromProfile(PROFILE, step, run_dependencies=False)
     catalog = api.portal.get_tool("portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Report"):
-        # Any index will do: the metadata is written with it.
-        brain._unrestrictedGetObject().reindexObject(idxs=["getId"])
+        # The new indexes (the catalog step adds them empty: "My office"
+        # sorts by one, and a report missing from it would not be listed),
+        # and the metadata, which is written with any index.
+        brain._unrestrictedGetObject().reindexObject(
+            idxs=["report_answer_due", "report_findings"]
+        )
     language = site_language()
     translate_settings(language)
     staff_mails_again(language)
