@@ -12,8 +12,10 @@ APPIO_PORT ?= 8026
 SITE_ID ?= Plone
 # Debian packages the tests need (installed with apt-get when missing):
 # the browser tests run in Chromium, the RelStorage tests on PostgreSQL; the
-# PDF receipt embeds DejaVu when Titillium Web is not installed.
-DEBIAN_PACKAGES ?= chromium chromium-driver postgresql fonts-dejavu-core
+# PDF receipt embeds DejaVu when Titillium Web is not installed; HAProxy
+# balances the instances of `make start-zeo`, `make start-relstorage` and
+# their tests.
+DEBIAN_PACKAGES ?= chromium chromium-driver postgresql fonts-dejavu-core haproxy
 
 .DEFAULT_GOAL := help
 
@@ -26,7 +28,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python setup.py constraints.txt
 	$(BIN)/pip install -q -c constraints.txt pip setuptools wheel
-	$(BIN)/pip install -q -c constraints.txt -e ".[test]" ruff zpretty
+	$(BIN)/pip install -q -c constraints.txt -e ".[test,production]" ruff zpretty
 	touch $@
 
 # Leaflet and its clustering plugin, and Bootstrap Italia's CSS with its
@@ -81,24 +83,46 @@ instance: install
 
 .PHONY: site
 site: instance ## Create the demo site (once)
-	SITE_ID=$(SITE_ID) SMTP_PORT=$(SMTP_PORT) OIDC_PORT=$(OIDC_PORT) APPIO_PORT=$(APPIO_PORT) \
-	  MAIL_QUEUE=$(abspath $(VAR))/mailqueue APPIO_QUEUE=$(abspath $(VAR))/appio-queue \
-	  $(BIN)/zconsole run $(VAR)/instance/zope.conf scripts/create_site.py
+	$(SITE_ENV) $(BIN)/zconsole run $(VAR)/instance/zope.conf scripts/create_site.py
+
+# The stand-ins of the outside world, on 127.0.0.1: the mail server, the
+# SPID/CIE broker (demo identities) and App IO (messages in var/appio/);
+# stopped with the site. Nothing sends while Zope is down: a lock left by a
+# crash would hold a mail for hours, so the locks go first.
+STANDINS = mkdir -p $(VAR)/mail; \
+  find $(VAR)/mailqueue -name '.sending-*' -delete 2>/dev/null || true; \
+  $(BIN)/python scripts/mailsink.py --port $(SMTP_PORT) --maildir $(VAR)/mail & sink=$$!; \
+  $(BIN)/python scripts/oidc_provider.py --port $(OIDC_PORT) --issuer http://127.0.0.1:$(OIDC_PORT) \
+    --redirect-uri http://127.0.0.1:$(PORT)/$(SITE_ID)/acl_users/spid_cie/callback & oidc=$$!; \
+  $(BIN)/python scripts/appio_standin.py --port $(APPIO_PORT) --dir $(VAR)/appio & appio=$$!; \
+  trap "kill $$sink $$oidc $$appio 2>/dev/null" EXIT INT TERM;
+SITE_ENV = SITE_ID=$(SITE_ID) SMTP_PORT=$(SMTP_PORT) OIDC_PORT=$(OIDC_PORT) APPIO_PORT=$(APPIO_PORT) \
+  MAIL_QUEUE=$(abspath $(VAR))/mailqueue APPIO_QUEUE=$(abspath $(VAR))/appio-queue
 
 .PHONY: start
 start: site ## Install, create the demo site and serve it on http://127.0.0.1:$(PORT)/Plone
-	@mkdir -p $(VAR)/mail
-	@# Nothing sends while Zope is down: a lock left by a crash would hold a mail for hours.
-	@find $(VAR)/mailqueue -name '.sending-*' -delete 2>/dev/null || true
-	@# The stand-ins of the outside world, on 127.0.0.1: the mail server, the
-	@# SPID/CIE broker (demo identities) and App IO (messages in var/appio/).
-	@$(BIN)/python scripts/mailsink.py --port $(SMTP_PORT) --maildir $(VAR)/mail & sink=$$!; \
-	  $(BIN)/python scripts/oidc_provider.py --port $(OIDC_PORT) --issuer http://127.0.0.1:$(OIDC_PORT) \
-	    --redirect-uri http://127.0.0.1:$(PORT)/$(SITE_ID)/acl_users/spid_cie/callback & oidc=$$!; \
-	  $(BIN)/python scripts/appio_standin.py --port $(APPIO_PORT) --dir $(VAR)/appio & appio=$$!; \
-	  trap "kill $$sink $$oidc $$appio 2>/dev/null" EXIT INT TERM; \
+	@$(STANDINS) \
 	  echo "Serving http://127.0.0.1:$(PORT)/$(SITE_ID) (mail in $(VAR)/mail/, App IO messages in $(VAR)/appio/)"; \
 	  APPIO_QUEUE=$(abspath $(VAR))/appio-queue $(BIN)/runwsgi $(VAR)/instance/zope.ini
+
+# Production's shape on one machine (scripts/cluster.py, docs/operations.rst):
+# INSTANCES Zope processes from port INSTANCE_PORT on, behind HAProxy on PORT.
+INSTANCES ?= 2
+INSTANCE_PORT ?= 8090
+ZEO_PORT ?= 8100
+PG_PORT ?= 8432
+
+.PHONY: start-zeo
+start-zeo: install system-packages ## The demo site on a ZEO server and $(INSTANCES) Zope instances behind HAProxy (var/zeo/)
+	@$(STANDINS) \
+	  $(SITE_ENV) $(BIN)/python scripts/cluster.py zeo $(VAR) --port $(PORT) \
+	    --processes $(INSTANCES) --instance-port $(INSTANCE_PORT) --storage-port $(ZEO_PORT)
+
+.PHONY: start-relstorage
+start-relstorage: install system-packages ## The demo site on RelStorage (RELSTORAGE_DSN, or PostgreSQL in var/relstorage/) and $(INSTANCES) Zope instances behind HAProxy
+	@$(STANDINS) \
+	  $(SITE_ENV) $(BIN)/python scripts/cluster.py relstorage $(VAR) --port $(PORT) \
+	    --processes $(INSTANCES) --instance-port $(INSTANCE_PORT) --storage-port $(PG_PORT)
 
 .PHONY: test
 test: install system-packages ## Install what the tests need and run them all
@@ -108,9 +132,22 @@ test: install system-packages ## Install what the tests need and run them all
 bench: install system-packages ## Lighthouse on the citizens' pages, then the map, the staff's pages and the feed against plain Plone, at 10,000 and 100,000 reports (COUNT=..., BENCH_LARGE=0, LIGHTHOUSE=0)
 	$(BIN)/python scripts/bench.py $(or $(COUNT),10000)
 
+.PHONY: backup
+backup: install ## Back up the database and blobs of the local instance (it may run) into var/backups (TO=...)
+	$(BIN)/python scripts/backup.py backup --var $(VAR) --to $(or $(TO),$(VAR)/backups)
+
+.PHONY: restore
+restore: install ## Restore a backup into a new folder: make restore FROM=var/backups/<stamp> INTO=var-restored
+	$(BIN)/python scripts/backup.py restore --from $(FROM) --var $(INTO)
+
+.PHONY: bench-burst
+bench-burst: install system-packages ## Only the 16-client burst and single-client submit against plain Plone, and two RelStorage processes (BURST_COUNT=400, BURST_PAIRS=2)
+	$(BIN)/python scripts/bench_burst.py
+
 .PHONY: daily
-daily: install ## Run the daily reminders and retention on the local instance (stopped)
-	$(BIN)/civicreports-daily $(VAR)/instance/zope.conf $(SITE_ID) --url http://127.0.0.1:$(PORT)/$(SITE_ID)
+daily: install ## Run the daily reminders and retention on the local instance (stopped), or with STORAGE=zeo or relstorage on the running cluster
+	$(BIN)/civicreports-daily $(if $(STORAGE),$(VAR)/$(STORAGE)/jobs/instance/zope.conf,$(VAR)/instance/zope.conf) \
+	  $(SITE_ID) --url http://127.0.0.1:$(PORT)/$(SITE_ID)
 
 .PHONY: format
 format: install ## Format the code

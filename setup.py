@@ -71,13 +71,17 @@ setup(
             "schemathesis",
             # Generated hostile input (tests/test_hostile_inputs.py).
             "hypothesis",
-            # Two Zope processes on one database, as in production.
+            # Several Zope processes on one database, as in production.
+            "ZEO",
             "RelStorage",
             "psycopg2-binary",
             # The OpenID Connect provider the identity tests start.
             "pyop",
         ],
         "dev": ["aiosmtpd"],
+        # `make start-zeo` and `make start-relstorage`: several Zope
+        # processes behind a load balancer.
+        "production": ["ZEO", "RelStorage", "psycopg2-binary"],
     },
     entry_points={
         "z3c.autoinclude.plugin": ["target = plone"],

@@ -150,6 +150,8 @@ SCALE_PAGES = (
     ("archive, first page", "?b_start=0", None, None),
     ("GET @reports, first batch", "@reports", None, "application/json"),
     ("statistics page", "@@report-statistics", ("moderator", "moderator"), None),
+    ("Open311 GET requests.json", "../open311/v2/requests.json", None, None),
+    ("Open311 GET requests.xml", "../open311/v2/requests.xml", None, None),
 )
 
 
@@ -231,6 +233,10 @@ def main(count):
         import lighthouse
 
         lighthouse.measure_demo()
+    if os.environ.get("BURST", "1") != "0":
+        import bench_burst
+
+        bench_burst.burst_stage()
     with tempfile.TemporaryDirectory(prefix="civicreports-bench-") as var:
         port = free_port()
         instance = write_instance(Path(var), port)

@@ -44,6 +44,14 @@ class MailSink:
         )
 
     def start(self):
+        if getattr(self.controller, "_stopped_once", False):
+            # aiosmtpd's controller does not start again once stopped: a
+            # new one on the same port (a test of an SMTP outage).
+            self.controller = Controller(
+                self.controller.handler,
+                hostname=self.controller.hostname,
+                port=self.controller.port,
+            )
         if self.controller.port == 0:
             # aiosmtpd cannot pick a free port itself: find one.
             import socket
@@ -59,6 +67,7 @@ class MailSink:
 
     def stop(self):
         self.controller.stop()
+        self.controller._stopped_once = True
 
     def clear(self):
         with self.controller.handler.lock:

@@ -5,8 +5,9 @@
 - ``SERVER_TESTING``: the same site served over real HTTP on 127.0.0.1, with
   the real MailHost sending through SMTP to a local aiosmtpd sink.
 - ``REAL_INSTANCE``: a Zope instance as ``make start`` runs it, FileStorage.
+- ``ZEO_INSTANCES``: a ZEO server and two Zope processes behind HAProxy.
 - ``RELSTORAGE_INSTANCES``: two Zope processes sharing RelStorage in a
-  PostgreSQL server of the tests' own (``POSTGRESQL``).
+  PostgreSQL server of the tests' own (``POSTGRESQL``), behind HAProxy.
 """
 
 from collective.civicreports.demo import accounts
@@ -27,7 +28,6 @@ from zope.component import getSiteManager
 
 import importlib
 import os
-import pwd
 import requests
 import socket
 import subprocess
@@ -207,9 +207,11 @@ def _serve(instance, env, url):
     deadline = time.monotonic() + 180
     while True:
         try:
-            if requests.get(url, timeout=5).status_code == 200:
+            # The first page renders slowly on a busy machine: a timeout is
+            # no answer yet.
+            if requests.get(url, timeout=30).status_code == 200:
                 return process
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             _stop(process)
@@ -288,155 +290,95 @@ def _free_port():
 REAL_INSTANCE = RealInstanceLayer(name="CivicReports:RealInstance")
 
 
-def _postgresql_bin():
-    """The programs of the newest PostgreSQL server installed (Debian keeps
-    them out of the PATH)."""
-    found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/postgres"),
-        key=lambda path: int(path.parent.parent.name),
-    )
-    if not found:
-        raise RuntimeError(
-            "PostgreSQL is not installed: `make test` installs Debian's "
-            "postgresql package."
-        )
-    return found[-1].parent
-
-
 class PostgreSQLLayer(Layer):
-    """A PostgreSQL server of the tests' own: a new cluster in a temporary
-    folder, listening on 127.0.0.1 on a free port, with a database for
-    RelStorage. PostgreSQL refuses to run as root: under root (CI) it runs
-    as Debian's ``postgres`` user."""
+    """A PostgreSQL server of the tests' own (``scripts/cluster.py``): a new
+    cluster in a temporary folder, listening on 127.0.0.1 on a free port,
+    with a database for RelStorage."""
 
     def setUp(self):
-        bindir = _postgresql_bin()
         self._dir = tempfile.TemporaryDirectory(prefix="civicreports-postgresql-")
-        folder = Path(self._dir.name)
-        self._as = []
-        if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
-            os.chown(folder, owner.pw_uid, owner.pw_gid)
-            self._as = ["runuser", "-u", "postgres", "--"]
-        data = folder / "data"
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        subprocess.run(
-            [*self._as, bindir / "initdb", "-D", data, "-U", "zope", "-A", "trust"],
-            check=True,
-            timeout=120,
-            **quiet,
+        self.server = from_scripts("cluster").PostgreSQL(
+            Path(self._dir.name) / "postgresql", _free_port(), durable=False
         )
-        port = _free_port()
-        # Durability is not what these tests measure: no fsync.
-        self.process = subprocess.Popen(
-            [
-                *self._as,
-                bindir / "postgres",
-                "-D",
-                data,
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-k",
-                folder,
-                "-c",
-                "fsync=off",
-                "-c",
-                "max_connections=200",
-            ],
-            **quiet,
-        )
-        deadline = time.monotonic() + 60
-        ready = [bindir / "pg_isready", "-h", "127.0.0.1", "-p", str(port)]
-        while subprocess.run(ready, **quiet).returncode != 0:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.tearDown()
-                raise RuntimeError("the PostgreSQL server did not start")
-            time.sleep(0.2)
-        subprocess.run(
-            [
-                bindir / "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "zope",
-                "civicreports",
-            ],
-            check=True,
-            timeout=60,
-            **quiet,
-        )
-        self["postgresql_dsn"] = (
-            f"dbname=civicreports user=zope host=127.0.0.1 port={port}"
-        )
+        self["postgresql_dsn"] = self.server.start()
+        self["postgresql"] = self.server
 
     def tearDown(self):
-        _stop(self.process)
+        self.server.stop()
         self._dir.cleanup()
 
 
 POSTGRESQL = PostgreSQLLayer(name="CivicReports:PostgreSQL")
 
-RELSTORAGE = """\
-%import relstorage
-<zodb_db main>
-  <relstorage>
-    blob-dir {blobs}
-    shared-blob-dir true
-    <postgresql>
-      dsn {dsn}
-    </postgresql>
-  </relstorage>
-  mount-point /
-  cache-size 30000
-</zodb_db>
-"""
+RELSTORAGE = from_scripts("cluster").RELSTORAGE
+_postgresql_bin = from_scripts("cluster").postgresql_bin
 
 
-class RelStorageInstancesLayer(Layer):
-    """Two Zope processes, as a production site runs them, sharing one
-    RelStorage database in PostgreSQL (and one blob folder), each with 4
-    waitress threads on 127.0.0.1; the Italian demo site; the mail queue
-    delivering through SMTP to a local aiosmtpd sink."""
+class ClusterLayer(Layer):
+    """Two Zope processes, as a production site runs them, on one database
+    (and one blob folder), each with 4 waitress threads on 127.0.0.1,
+    behind HAProxy (``scripts/cluster.py``, as ``make start-zeo`` and
+    ``make start-relstorage`` run them); the Italian demo site; the mail
+    queue, shared by the processes, delivering through SMTP to a local
+    aiosmtpd sink.
 
-    defaultBases = (POSTGRESQL,)
+    ``url`` is the balancer's address of the site, ``instance_urls`` the
+    instances' own; ``cluster`` can kill and restart an instance."""
+
+    kind = None
     processes = 2
     threads = 4
 
+    def dsn(self):
+        return None
+
     def setUp(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="civicreports-relstorage-")
+        self._dir = tempfile.TemporaryDirectory(prefix=f"civicreports-{self.kind}-")
         var = Path(self._dir.name)
         self.sink, env = _mail_sink(var)
-        storage = RELSTORAGE.format(blobs=var / "blobs", dsn=self["postgresql_dsn"])
-        self.servers = []
-        urls = []
+        self.cluster = from_scripts("cluster").Cluster(
+            self.kind,
+            var / self.kind,
+            _free_port(),
+            processes=self.processes,
+            threads=self.threads,
+            dsn=self.dsn(),
+            env=env,
+            durable=False,
+        )
         try:
-            for number in range(self.processes):
-                port = _free_port()
-                instance = _write_instance(
-                    var / f"zope{number}", port, self.threads, storage=storage
-                )
-                if number == 0:
-                    _create_site(instance, env)
-                url = f"http://127.0.0.1:{port}/Plone"
-                self.servers.append(_serve(instance, env, url))
-                urls.append(url)
-            set_registry(urls[0], NO_RATE_LIMITS)
+            self.cluster.start()
+            set_registry(self.cluster.url, NO_RATE_LIMITS)
         except Exception:
-            self.tearDown()
+            self.sink.stop()
+            self._dir.cleanup()
             raise
-        self["instance_urls"] = urls
-        self["instance_vars"] = [var / f"zope{n}" for n in range(self.processes)]
+        self["cluster"] = self.cluster
+        self["url"] = self.cluster.url
+        self["instance_urls"] = self.cluster.urls
+        self["instance_vars"] = [
+            self.cluster.instance_folder(n) for n in range(self.processes)
+        ]
         self["mailsink"] = self.sink
+        self["mailqueue"] = var / "mailqueue"
 
     def tearDown(self):
-        for process in self.servers:
-            _stop(process)
+        self.cluster.stop()
         self.sink.stop()
         self._dir.cleanup()
 
 
-RELSTORAGE_INSTANCES = RelStorageInstancesLayer(name="CivicReports:RelStorage")
+class ZEOClusterLayer(ClusterLayer):
+    kind = "zeo"
+
+
+class RelStorageClusterLayer(ClusterLayer):
+    kind = "relstorage"
+    defaultBases = (POSTGRESQL,)
+
+    def dsn(self):
+        return self["postgresql_dsn"]
+
+
+ZEO_INSTANCES = ZEOClusterLayer(name="CivicReports:ZEO")
+RELSTORAGE_INSTANCES = RelStorageClusterLayer(name="CivicReports:RelStorage")

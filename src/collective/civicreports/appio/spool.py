@@ -205,6 +205,13 @@ class Worker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = None
+        # When each message waiting in new/ is next due, as last read. Every
+        # commit wakes the worker: reading every waiting file again each time
+        # made a burst with App IO unreachable cost the square of the queue
+        # (a third of the process's CPU at 1,000 waiting messages). A file
+        # is read again only once it is due; what another process changed
+        # meanwhile is then read as it is.
+        self._due = {}
 
     @property
     def alive(self):
@@ -241,15 +248,22 @@ class Worker:
         """Send what is due; the seconds until the next one is, or None."""
         self.recover()
         next_due = None
-        for name in self.spool.names("new"):
+        names = self.spool.names("new")
+        self._due = {name: self._due[name] for name in names if name in self._due}
+        for name in names:
             if self._stopping.is_set():
                 return None
+            wait = self._due.get(name, 0) - time.time()
+            if wait > 0:
+                next_due = wait if next_due is None else min(next_due, wait)
+                continue
             try:
                 record = self.spool.read("new", name)
             except (OSError, ValueError):
                 # Being moved by another sender, or unreadable: left alone
                 # here, looked at again at the next round.
                 continue
+            self._due[name] = record.get("due", 0)
             wait = record.get("due", 0) - time.time()
             if wait > 0:
                 next_due = wait if next_due is None else min(next_due, wait)
@@ -315,6 +329,7 @@ class Worker:
                 delay,
             )
             self.spool.write("new", name, record)
+            self._due[name] = record["due"]
         self.spool.remove("cur", name)
 
 

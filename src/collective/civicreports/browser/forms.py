@@ -1,6 +1,7 @@
 from collective.civicreports.inputs.edge import bad_input
 from collective.civicreports.inputs.form import value
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.reports.commits import committed
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
@@ -29,7 +30,9 @@ class PostedForm(BrowserView):
             try:
                 for field, message in bad_input(self.request).items():
                     raise BadInput(field, message)
-                result = self.handle(self.request.form)
+                # Not lost to a moderator or a citizen acting at the same
+                # time: see reports/commits.py.
+                result = committed(lambda: self.handle(self.request.form))
             except BadInput as error:
                 # Whatever handle wrote before finding out is not kept.
                 transaction.doom()

@@ -29,6 +29,7 @@ from collective.civicreports.privacy.photos import process_photo
 from collective.civicreports.privacy.photos import TOO_MANY_PIXELS
 from collective.civicreports.reports import drafts
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports import idempotency
 from collective.civicreports.reports import pending
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.submission import create_and_commit
@@ -48,8 +49,12 @@ from urllib.parse import urlencode
 from zExceptions import NotFound
 from zope.i18n import translate
 from zope.interface import alsoProvides
+from ZPublisher.HTTPRequest import FileUpload
 
 import base64
+import hashlib
+import re
+import uuid
 
 
 TEXT_FIELDS = ("category", "title", "description", "address", "latitude", "longitude")
@@ -95,6 +100,11 @@ STEP_TITLES = {
 # the step asked (a photo's position, the reports nearby).
 DATA_EXTRAS = ("photo_position", "use_photo_position", "nearby_seen")
 NOT_SENT = _("Your report has not been sent yet: check the step below, then go on.")
+# The key of one filling of the form (reports/idempotency), made when it
+# starts and carried from step to step: the same page sent twice (a double
+# click, a browser sending it again after a timeout) leads to one report.
+FORM_KEY = "idempotency_key"
+FORM_KEY_FORMAT = re.compile("[0-9a-f]{32}")
 
 
 def stepper(current):
@@ -129,6 +139,7 @@ class SubmitReportView(Dates, BrowserView):
         self.nearby = []
         self.submission = None
         self.draft = None
+        self.key = self.form_key()
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             self.errors.extend(
@@ -265,6 +276,11 @@ class SubmitReportView(Dates, BrowserView):
                 ("", _("Your report could not be sent. Please try again."))
             )
             return None
+        # Before the limit: a page sent again was counted the first time.
+        fingerprint = self.sent_fingerprint()
+        replay = self.replay(fingerprint)
+        if replay is not None:
+            return replay
         # Refused before anything else is read; counted when the report is made.
         if not self.within_limit(record=False):
             return None
@@ -280,18 +296,70 @@ class SubmitReportView(Dates, BrowserView):
             return None
         if not self.within_limit(record=True):
             return None
+        key = idempotency.key(idempotency.FORM, self.key)
         if api.user.is_anonymous() and setting("confirm_anonymous_email"):
             pending.ask_confirmation(self.context, submission, self.request)
-            return self.request.response.redirect(
-                self.context.absolute_url() + "/@@segnala-confirm-sent"
-            )
+            # With the pending submission, in this request's transaction: a
+            # second send of the page mails no second link.
+            idempotency.remember(self.context, key, fingerprint)
+            return self.request.response.redirect(confirm_sent_url(self.context))
         userid = self.userid()
-        report = create_and_commit(
-            self.context,
-            submission,
-            also=(lambda: drafts.discard(self.context, userid)) if userid else None,
-        )
+        also = (lambda: drafts.discard(self.context, userid)) if userid else None
+        try:
+            report = create_and_commit(
+                self.context, submission, also=also, key=key, fingerprint=fingerprint
+            )
+        except idempotency.KeyReused:
+            # The same page sent at once with other values (a duplicated
+            # tab): that one is a report of its own.
+            report = create_and_commit(self.context, submission, also=also)
         return self.request.response.redirect(sent_url(report))
+
+    # Sending twice
+
+    def form_key(self):
+        """The key of this filling of the form: the page's, or a new one when
+        the form starts (never one from a link: whoever made it could then
+        replay the citizen's send)."""
+        if self.request.method != "POST":
+            return uuid.uuid4().hex
+        given = [
+            value for value in self.texts(FORM_KEY) if FORM_KEY_FORMAT.fullmatch(value)
+        ]
+        # A draft resumed in the browser adds the key it was saved with after
+        # the page's own: that filling may have been sent already.
+        return given[-1] if given else uuid.uuid4().hex
+
+    def sent_fingerprint(self):
+        """Everything the page sent, files included, as one hash: only the
+        same page sent again has it, so nobody who merely knows the key
+        can replay the send and reach the report's private link."""
+        parts = []
+        form = self.request.form
+        for name in sorted(form):
+            if name == "_authenticator":
+                continue
+            given = form[name]
+            items = given if isinstance(given, (list, tuple)) else [given]
+            parts.append((name, [_digest(item) for item in items]))
+        return idempotency.fingerprint(repr(parts).encode())
+
+    def replay(self, fingerprint):
+        """The answer already given to this page, or None: the confirmation
+        of its report, or the notice that its confirmation was mailed."""
+        key = idempotency.key(idempotency.FORM, self.key)
+        try:
+            found = idempotency.find(self.context, key, fingerprint)
+        except idempotency.KeyReused:
+            # Sent before, then changed (back from a send that timed out):
+            # what the citizen sends now is a report of its own.
+            self.key = uuid.uuid4().hex
+            return None
+        if found is None:
+            return None
+        if found.report is not None:
+            return self.request.response.redirect(sent_url(found.report))
+        return self.request.response.redirect(confirm_sent_url(self.context))
 
     def within_limit(self, record):
         decision = ratelimit.reports_of(self.request, self.context, record=record)
@@ -652,6 +720,21 @@ class SubmitReportView(Dates, BrowserView):
         return category.title if category is not None else category_id
 
 
+def _digest(value):
+    if isinstance(value, FileUpload):
+        # Read by the form already: from its start again.
+        value.seek(0)
+        data = value.read()
+        value.seek(0)
+    else:
+        data = value.encode() if isinstance(value, str) else repr(value).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def confirm_sent_url(folder):
+    return folder.absolute_url() + "/@@segnala-confirm-sent"
+
+
 def sent_url(report):
     """The confirmation page of a new report, opened with its private token."""
     token = engagement.private_token(report)
@@ -711,7 +794,13 @@ class ConfirmView(BrowserView):
             self.invalid = True
             return self.index()
         alsoProvides(self.request, IDisableCSRFProtection)
+        # The link opened twice at once: the second request read the pending
+        # submission before the first discarded it, and finds its report.
         report = create_and_commit(
-            self.context, submission, also=lambda: pending.discard(self.context, token)
+            self.context,
+            submission,
+            also=lambda: pending.discard(self.context, token),
+            key=idempotency.key(idempotency.CONFIRMATION, token),
+            fingerprint="",
         )
         return self.request.response.redirect(sent_url(report))

@@ -5,12 +5,15 @@ from collective.civicreports.categories.registry import get_category
 from collective.civicreports.geo import mapindex
 from collective.civicreports.interfaces import IReport
 from collective.civicreports.permissions import reporter_ids
+from collective.civicreports.reports.dates import iso
 from collective.civicreports.reports.dates import received
+from collective.civicreports.reports.moderation import photos
 from collective.civicreports.reports.moderation import unresolved_findings
 from collective.civicreports.reports.satisfaction import rating_of
 from collective.civicreports.reports.workflow import ASSIGN
 from collective.civicreports.reports.workflow import CLOSE
 from collective.civicreports.reports.workflow import first_time
+from collective.civicreports.reports.workflow import PUBLIC_STATES
 from collective.civicreports.reports.workflow import state_of
 from collective.civicreports.sla.levels import report_sla
 from DateTime import DateTime
@@ -101,6 +104,32 @@ def report_answer_due(report):
 @indexer(IReport)
 def report_rated(report):
     return rating_of(report) is not None
+
+
+@indexer(IReport)
+def report_public(report):
+    """What anybody may read of a public, not confidential report and no
+    other column holds, for the Open311 answer to list reports without
+    waking them: the moderated description as written (the Description
+    column joins its lines), the public answer, the address, the point,
+    the ids of the photos in their order (whether each is published stays
+    with the photo and its security index), and the dates of creation and
+    change as the APIs write them (DateTime takes longer to write them
+    than the rest of a request). None for the other reports: their text
+    may not be moderated yet, or is not public."""
+    if report.confidential or state_of(report) not in PUBLIC_STATES:
+        return None
+    geolocation = getattr(report, "geolocation", None)
+    return {
+        "description": report.description,
+        "answer": report.answer,
+        "address": report.address,
+        "latitude": getattr(geolocation, "latitude", None),
+        "longitude": getattr(geolocation, "longitude", None),
+        "photos": tuple(photo.getId() for photo in photos(report)),
+        "created": iso(report.created()),
+        "modified": iso(report.modified()),
+    }
 
 
 @indexer(IReport)

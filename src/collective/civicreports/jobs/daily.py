@@ -2,7 +2,8 @@
 reports (``sla/reminders.py``), the "was it fixed?" mail of closed reports
 (``reports/followup.py``) and the retention of the reporter's data
 (``privacy/retention.py``, and the expired drafts of the form,
-``reports/drafts.py``), on one site, in one transaction.
+``reports/drafts.py``) and the expired idempotency keys of the submissions
+(``reports/idempotency.py``), on one site, in one transaction.
 
 Run once a day by cron or a systemd timer (see ``docs/operations.rst``)::
 
@@ -16,6 +17,7 @@ was fixed once per closing, and erased once.
 from collective.civicreports.privacy.retention import erase_personal_data
 from collective.civicreports.reports import drafts
 from collective.civicreports.reports import followup
+from collective.civicreports.reports import idempotency
 from collective.civicreports.sla.reminders import send_reminders
 from urllib.parse import urlsplit
 
@@ -64,9 +66,11 @@ def run(app, site_id, url=None, now=None):
             questions = followup.ask_whether_fixed(site, now)
             result = send_reminders(site, now), erase_personal_data(site, now)
             forgotten = forget_old_drafts(site, now)
+            expired = forget_expired_keys(site, now)
     logger = logging.getLogger(__name__)
     logger.info("%s sent", _plural(questions, '"was it fixed?" mail'))
     logger.info("%s forgotten", _plural(forgotten, "draft"))
+    logger.info("%s forgotten", _plural(expired, "idempotency key"))
     return result
 
 
@@ -76,6 +80,16 @@ def forget_old_drafts(site, now=None):
     seconds = now.timestamp() if now is not None else None
     return sum(
         drafts.purge(brain._unrestrictedGetObject(), seconds)
+        for brain in catalog.unrestrictedSearchResults(portal_type="ReportFolder")
+    )
+
+
+def forget_expired_keys(site, now=None):
+    """Expired keys are ignored when they are read; this frees them."""
+    catalog = site.portal_catalog
+    seconds = now.timestamp() if now is not None else None
+    return sum(
+        idempotency.prune(brain._unrestrictedGetObject(), seconds)
         for brain in catalog.unrestrictedSearchResults(portal_type="ReportFolder")
     )
 

@@ -9,6 +9,7 @@ from collective.civicreports import _
 from collective.civicreports.categories.registry import get_category
 from collective.civicreports.inputs import params
 from collective.civicreports.inputs.text import BadInput
+from collective.civicreports.reports.dates import aware
 from collective.civicreports.reports.dates import iso
 from collective.civicreports.reports.moderation import is_published
 from collective.civicreports.reports.moderation import photos
@@ -18,8 +19,12 @@ from collective.civicreports.reports.workflow import ASSIGNED
 from collective.civicreports.reports.workflow import CLOSED
 from collective.civicreports.reports.workflow import OPEN_STATES
 from collective.civicreports.reports.workflow import PUBLIC_STATES
+from collective.civicreports.sla.deadlines import answer_deadline
+from collective.civicreports.sla.levels import category_policy
+from collective.civicreports.sla.levels import policy
 from collective.civicreports.sla.levels import report_sla
 from DateTime import DateTime
+from datetime import datetime
 from plone import api
 
 
@@ -91,9 +96,9 @@ DETAILED_STATUSES = {
 }
 
 
-def detailed_status(report, state):
+def detailed_status(resolution, state):
     if state == CLOSED:
-        return DETAILED_STATUSES.get(getattr(report, "resolution", None), "CLOSED")
+        return DETAILED_STATUSES.get(resolution, "CLOSED")
     return "IN_PROGRESS" if state == ASSIGNED else "OPEN"
 
 
@@ -102,8 +107,7 @@ def search(root, form):
     with ``extensions=true``, each with its extended status."""
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.searchResults(**catalog_query(root, form))[:MAX_REQUESTS]
-    extended = form.get("extensions") == "true"
-    return [service_request(brain.getObject(), extended) for brain in brains]
+    return from_catalog(catalog, brains, form.get("extensions") == "true")
 
 
 def find(root, number, extended=False):
@@ -114,6 +118,117 @@ def find(root, number, extended=False):
     return result[0] if len(result) == 1 else None
 
 
+def published_photos(catalog, paths):
+    """The paths of the published photos of the public reports at these
+    paths. A published photo takes its report's View permission, which
+    gives it to Anonymous; an unpublished one keeps it for the staff: the
+    photos' security index tells them apart without waking them, and
+    follows every change of a photo (``set_photo_published`` reindexes
+    it)."""
+    if not paths:
+        return frozenset()
+    found = catalog.unrestrictedSearchResults(
+        portal_type="Image",
+        path={"query": paths, "depth": 1},
+        allowedRolesAndUsers="Anonymous",
+    )
+    return frozenset(brain.getPath() for brain in found)
+
+
+def _public(brain):
+    # Missing before the upgrade adds the column, None before it is filled.
+    public = getattr(brain, "report_public", None)
+    return public if isinstance(public, dict) else {}
+
+
+def _moment(text):
+    return datetime.fromisoformat(text) if text else None
+
+
+class _Services:
+    """What the requests of one answer share, read once: the categories'
+    names and offices (each a registry look-up), their terms to answer,
+    the offices' titles."""
+
+    def __init__(self):
+        self.site = policy()
+        self.services = {}
+        self.agencies = {}
+
+    def service(self, code):
+        """(name, office, policy) of a category."""
+        if code not in self.services:
+            category = get_category(code)
+            self.services[code] = (
+                category.title if category is not None else code,
+                category.office if category is not None else None,
+                category_policy(code, self.site),
+            )
+        return self.services[code]
+
+    def agency(self, office):
+        if office not in self.agencies:
+            self.agencies[office] = group_title(office)
+        return self.agencies[office]
+
+
+def from_catalog(catalog, brains, extended=False):
+    """The service requests of these brains, as ``service_request`` makes
+    them of the reports, but from the catalog's metadata, so that the cost
+    follows the requests listed and no report is woken. A report the
+    catalog has no ``report_public`` for (an upgrade not run yet) is woken
+    and answered as before."""
+    rows = [(brain, _public(brain)) for brain in brains]
+    published = published_photos(
+        catalog, [brain.getPath() for brain, public in rows if public.get("photos")]
+    )
+    services = _Services()
+    found = []
+    for brain, public in rows:
+        if not public:
+            found.append(service_request(brain.getObject(), extended))
+            continue
+        code = brain.report_category
+        name, office, terms = services.service(code)
+        state = brain.review_state
+        # The deadline to answer runs from when the report was received,
+        # whatever its state (``report_sla``).
+        received = _moment(brain.report_received) or aware(brain.created)
+        media = ""
+        if public["photos"]:
+            path = brain.getPath()
+            for photo in public["photos"]:
+                if f"{path}/{photo}" in published:
+                    media = brain.REQUEST.physicalPathToURL(f"{path}/{photo}")
+                    media += "/@@images/image"
+                    break
+        request = {
+            "service_request_id": brain.tracking_number,
+            "status": "closed" if state == CLOSED else "open",
+            "status_notes": public["answer"] or "",
+            "service_name": name,
+            "service_code": code,
+            "description": public["description"] or "",
+            "agency_responsible": services.agency(brain.report_office or office),
+            "service_notice": "",
+            "requested_datetime": public["created"],
+            "updated_datetime": public["modified"],
+            "expected_datetime": iso(answer_deadline(received, terms)),
+            "address": public["address"] or "",
+            "address_id": "",
+            "zipcode": "",
+            "lat": public["latitude"],
+            "long": public["longitude"],
+            "media_url": media,
+        }
+        if extended:
+            request["extended_attributes"] = {
+                "detailed_status": detailed_status(brain.report_resolution, state)
+            }
+        found.append(request)
+    return found
+
+
 def media_url(report):
     for photo in photos(report):
         if is_published(photo):
@@ -122,6 +237,8 @@ def media_url(report):
 
 
 def service_request(report, extended=False):
+    """The service request of a report, read from the report itself: what
+    ``from_catalog`` must give too."""
     state = api.content.get_state(report)
     category = get_category(report.category)
     geolocation = getattr(report, "geolocation", None)
@@ -148,6 +265,8 @@ def service_request(report, extended=False):
     }
     if extended:
         found["extended_attributes"] = {
-            "detailed_status": detailed_status(report, state)
+            "detailed_status": detailed_status(
+                getattr(report, "resolution", None), state
+            )
         }
     return found

@@ -29,8 +29,10 @@ from collective.civicreports.privacy.validators import is_valid_fiscal_code
 from collective.civicreports.privacy.validators import is_valid_phone
 from collective.civicreports.privacy.validators import normalize_fiscal_code
 from collective.civicreports.reports import engagement
+from collective.civicreports.reports import idempotency
 from collective.civicreports.reports import summary
 from collective.civicreports.reports import tracking
+from collective.civicreports.reports.commits import committed
 from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.vocabularies.reports import CHANNEL_TITLES
@@ -41,12 +43,6 @@ from plone.dexterity.utils import createContent
 from plone.formwidget.geolocation.geolocation import Geolocation
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
-from ZODB.POSException import ConflictError
-
-import random
-import threading
-import time
-import transaction
 
 
 MAX_TITLE = 200
@@ -461,44 +457,34 @@ def create_report(folder, submission, number=None):
     return report
 
 
-# One submission at a time in this process, from a fresh view of the
-# database to its commit: concurrent submissions then never write over each
-# other's catalog and folder buckets (a ConflictError Zope could only retry
-# three times, with growing delays). It costs a few milliseconds of waiting
-# per report; a municipality receives a few reports a minute.
-_SUBMISSIONS = threading.Lock()
-# Other processes (ZEO, RelStorage) are not held by the lock. Their
-# submissions write the same buckets as ours, in the catalog's text indexes
-# above all (the words reports share), and BTrees cannot always merge the
-# two: attempts then back off, exponentially with jitter, until one commits
-# between theirs (tests/test_relstorage.py measures it).
-ATTEMPTS = 20
-BACKOFF = 0.02  # seconds, doubled at each attempt
-MAX_BACKOFF = 0.5
-
-
-def create_and_commit(folder, submission, also=None):
+def create_and_commit(folder, submission, also=None, key=None, fingerprint=None):
     """Create the report and commit it at once; returns the report.
 
     Conflicts with other writers (a moderator, another Zope process) are
-    retried here, keeping the tracking number, so the citizen never sees
-    one and no number is wasted. ``also`` is called in the same transaction
-    (to remove what the report replaces).
+    retried (``reports/commits.py``), so the citizen never sees one.
+    ``also`` is called in the same transaction (to remove what the report
+    replaces).
+
+    With an idempotency ``key`` (``idempotency.key``) and the request's
+    ``fingerprint``, the report already made with them is returned and
+    nothing is created; ``idempotency.KeyReused`` if the key came with
+    another fingerprint.
     """
-    number = new_number(folder)
-    with _SUBMISSIONS:
-        for attempt in range(1, ATTEMPTS + 1):
-            # Drops nothing of this request (it has not written yet) and
-            # sees what the previous submission committed.
-            transaction.begin()
-            try:
-                report = create_report(folder, submission, number)
-                if also is not None:
-                    also()
-                transaction.commit()
-                return report
-            except ConflictError:
-                transaction.abort()
-                if attempt == ATTEMPTS:
-                    raise
-                time.sleep(random.uniform(0, min(BACKOFF * 2**attempt, MAX_BACKOFF)))
+
+    def change():
+        if key is not None:
+            # Inside the change, on its fresh view of the database: the
+            # loser of a race on one key (the lock, or a conflict between
+            # processes) sees the winner's commit.
+            found = idempotency.find(folder, key, fingerprint)
+            if found is not None and found.report is not None:
+                return found.report
+        report = create_report(folder, submission)
+        if also is not None:
+            also()
+        if key is not None:
+            # In the report's transaction: both are committed, or neither.
+            idempotency.remember(folder, key, fingerprint, report)
+        return report
+
+    return committed(change)

@@ -1,10 +1,13 @@
-"""Tracking numbers: ``YYYY-NNNNNN``, unique and never reused.
+"""Tracking numbers: ``YYYY-NNNNNN``, unique, without gaps.
 
-The counter is incremented and committed in a transaction of its own, on a
-separate connection, before the report is created. Concurrent submissions
-therefore only ever collide on that tiny transaction, which is retried here
-at once, instead of failing the whole request at commit. A request that
-fails later leaves a gap in the numbers, never a duplicate.
+The counter is incremented in the transaction of the report that takes the
+number: the number is committed with its report, or given back when that
+transaction aborts, so a failed request leaves no gap. Two transactions
+that take a number at once both change the counter's entry for the year,
+which BTrees cannot merge: the second to commit gets a ConflictError and
+is done again with the next number (``reports/commits.py``), so no number
+is given twice. Taking it in a transaction of its own instead cost each
+report a second commit, and a gap for each request that failed later.
 """
 
 from BTrees.OOBTree import OOBTree
@@ -55,20 +58,22 @@ def format_number(year, number):
 
 
 def allocate(site, year=None):
-    """Return a new tracking number for a report of this site."""
+    """A new tracking number for a report of this site, taken in the
+    current transaction (see the module's docstring)."""
     year = year or datetime.now().year
     counter = get_counter(site)
     if counter is None:
         counter = install_counter(site)
-    return format_number(year, apart(counter, lambda counter: counter.next(year)))
+    return format_number(year, counter.next(year))
 
 
 def apart(obj, change):
     """``change(obj)`` in a transaction of its own, on a separate
     connection, committed at once and retried on conflicts; returns what
-    ``change`` returns. Only ever a few objects are written, so concurrent
-    requests collide on this tiny transaction, which is retried here, and
-    not on their own. An object created in the current transaction (a site
+    ``change`` returns: for what must be kept even when the request fails
+    (the rate limits' counts). Only ever a few objects are written, so
+    concurrent requests collide on this tiny transaction, which is retried
+    here, and not on their own. An object created in the current transaction (a site
     being set up) has no copy elsewhere: nobody else can see it yet, so it
     is changed where it is."""
     if obj._p_jar is not None and obj._p_oid is not None:

@@ -4,7 +4,6 @@ from collective.civicreports.privacy.validators import fiscal_code_check_char
 from collective.civicreports.reports.submission import create_report
 from collective.civicreports.reports.submission import validate
 from collective.civicreports.services.reports.post import entry_from_json
-from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 from email.header import decode_header
 from email.header import make_header
@@ -19,8 +18,6 @@ from zope.annotation.interfaces import IAnnotations
 
 import base64
 import io
-import requests
-import time
 import transaction
 
 
@@ -175,38 +172,6 @@ def report_in(portal, state="approved", **overrides):
     for transition in PATHS[state]:
         run_as(portal, "moderator", transition, report)
     return report
-
-
-def submit_concurrently(urls, clients, per_client, marker):
-    """``clients`` threads post ``per_client`` reports each over HTTP at
-    once, client i to ``urls[i % len(urls)]`` (site URLs); the subjects
-    start with ``marker``. Returns the (status, tracking number) of every
-    request and the seconds it all took."""
-    data = payload(images=[])
-
-    def client(index):
-        url = urls[index % len(urls)] + "/segnalazioni/@reports"
-        results = []
-        with requests.Session() as session:
-            for number in range(per_client):
-                try:
-                    response = session.post(
-                        url,
-                        json=dict(data, title=f"{marker} {index}-{number}"),
-                        headers={"Accept": "application/json"},
-                        timeout=120,
-                    )
-                    results.append(
-                        (response.status_code, response.json().get("tracking_number"))
-                    )
-                except (requests.RequestException, ValueError) as error:
-                    results.append((repr(error), None))
-        return results
-
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = [r for batch in pool.map(client, range(clients)) for r in batch]
-    return results, time.monotonic() - started
 
 
 def count_in_log(var, text):

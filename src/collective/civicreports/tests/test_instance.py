@@ -1,12 +1,10 @@
 """Against a real instance as ``make start`` runs it: the demo accounts, the
-whole path of a report with its mails, and concurrent submissions."""
+whole path of a report with its mails (the bursts are in test_burst.py)."""
 
 from collective.civicreports.testing import REAL_INSTANCE
-from collective.civicreports.tests.base import count_in_log
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import subject
-from collective.civicreports.tests.base import submit_concurrently
 
 import collections
 import requests
@@ -14,8 +12,6 @@ import time
 import unittest
 
 
-CLIENTS = 16
-PER_CLIENT = 25
 JSON = {"Accept": "application/json"}
 
 
@@ -168,47 +164,3 @@ class InstanceTest(unittest.TestCase):
         )
         self.assertEqual(posted.status_code, 200, posted.text)
         self.assertRegex(posted.json()[0]["service_request_id"], r"^\d{4}-\d{6}$")
-
-    def test_concurrent_submissions(self):
-        check_concurrent_submissions(self, [self.url], [self.layer["instance_var"]], "")
-
-
-def check_concurrent_submissions(test, urls, instance_vars, where):
-    """16 clients submit 25 reports each at once, client i to the instance
-    ``urls[i % len(urls)]``: none may fail, no number may repeat, every
-    report must be stored and catalogued, as every instance sees it. Prints
-    the figures."""
-    results, elapsed = submit_concurrently(urls, CLIENTS, PER_CLIENT, "Concorrenza")
-    failures = [status for status, _ in results if status != 201]
-    numbers = [number for status, number in results if status == 201]
-    duplicates = len(numbers) - len(set(numbers))
-    conflicts = sum(count_in_log(var, "ConflictError") for var in instance_vars)
-    print(
-        f"\nconcurrent submissions{where}: {CLIENTS} clients, {len(results)} "
-        f"reports, {len(failures)} failures, {duplicates} duplicate numbers, "
-        f"{conflicts} ConflictErrors retried by Zope, {elapsed:.1f} s"
-    )
-    test.assertEqual(len(results), CLIENTS * PER_CLIENT)
-    test.assertEqual(failures, [])
-    test.assertEqual(duplicates, 0)
-    for url in urls:
-        assert_catalogued(test, url, CLIENTS * PER_CLIENT, numbers)
-
-
-def assert_catalogued(test, url, count, numbers):
-    """Every report of the concurrency test is in the catalog, and its
-    numbers lead to it."""
-    admin = ("admin", "admin")
-    search = requests.get(
-        url + "/@search",
-        params={"portal_type": "Report", "SearchableText": "Concorrenza", "b_size": 1},
-        auth=admin,
-        headers=JSON,
-        timeout=60,
-    ).json()
-    test.assertEqual(search["items_total"], count)
-    for number in (numbers[0], numbers[-1]):
-        response = requests.get(
-            f"{url}/segnalazioni/{number}", auth=admin, headers=JSON, timeout=30
-        )
-        test.assertEqual(response.json()["tracking_number"], number)

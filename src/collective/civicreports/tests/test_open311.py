@@ -2,24 +2,40 @@
 as an Open311 client uses it."""
 
 from collective.civicreports.categories.registry import get_category
+from collective.civicreports.content.report import Report
+from collective.civicreports.inputs.text import printable
 from collective.civicreports.open311.keys import create_key
 from collective.civicreports.open311.keys import key_records
 from collective.civicreports.open311.keys import revoke_key
+from collective.civicreports.open311.query import search
+from collective.civicreports.open311.query import service_request
+from collective.civicreports.open311.serialize import errors
+from collective.civicreports.open311.serialize import ITEMS
+from collective.civicreports.open311.serialize import render
+from collective.civicreports.reports.dates import iso
+from collective.civicreports.reports.moderation import approve
 from collective.civicreports.reports.moderation import photos
+from collective.civicreports.reports.moderation import redact
 from collective.civicreports.reports.moderation import set_photo_published
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import login_as
 from collective.civicreports.tests.base import PATHS
+from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
 from collective.civicreports.tests.base import run_as
 from collective.civicreports.tests.base import submit
 from DateTime import DateTime
 from datetime import datetime
 from plone import api
+from plone.app.contenttypes.content import Image
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from Products.ZCatalog.CatalogBrains import AbstractCatalogBrain as CatalogBrain
+from unittest import mock
 from xml.etree import ElementTree
+from ZODB.Connection import Connection
 
+import json
 import re
 import requests
 import transaction
@@ -496,6 +512,266 @@ class GetRequestsTest(Open311Case):
         )
         self.assertXMLError(self.get(f"requests/{submitted.tracking_number}.xml"), 404)
         self.assertJSONError(self.get("requests/nothing.json"), 404)
+
+
+class CatalogAnswerTest(Open311Case):
+    """``GET requests`` reads the catalog: it wakes no report, and answers
+    what the reports themselves say."""
+
+    def varied(self):
+        """Public reports in the states and shapes the answer must render,
+        and reports it must leave out; newest last."""
+        api.portal.set_registry_record("collective.civicreports.working_days", True)
+        get_category("green").answer_days = 5
+        two = payload()["images"] * 2
+        approved = self.report("approved", images=two)
+        approved.description = "Prima riga\nseconda riga\r\nterza."
+        approved.reindexObject()
+        # The second photo published, the first not: the first published
+        # one is the media.
+        assigned = self.report("assigned", category="green", images=two)
+        set_photo_published(photos(assigned)[1], True)
+        assigned.received = datetime(2026, 3, 20, 10, 30)
+        assigned.reindexObject()
+        fixed = self.report("closed")
+        fixed.resolution = "fixed"
+        fixed.reindexObject()
+        not_competent = self.report("closed", category="green")
+        not_competent.resolution = "not_competent"
+        not_competent.reindexObject()
+        reopened = self.report("closed")
+        reopened.resolution = "no_action"
+        reopened.reindexObject()
+        run_as(self.portal, "roads", "reopen", reopened)
+        # Redacted by the moderator, then approved with its photo.
+        redacted = self.report(
+            "submitted",
+            description=f"Chiamatemi al {PERSONAL['phone']}, la buca è enorme.",
+        )
+        login_as(self.portal, "moderator")
+        redact(redacted, redacted.title, "Chiamatemi [omissis], la buca è enorme.")
+        approve(redacted, published_photos=["photo-1.jpg"])
+        login_as(self.portal, "admin")
+        confidential = self.report("approved")
+        confidential.confidential = True
+        confidential.reindexObject()
+        confidential.reindexObjectSecurity()
+        submitted = self.report("submitted")
+        transaction.commit()
+        public = [approved, assigned, fixed, not_competent, reopened, redacted]
+        return public, [confidential, submitted]
+
+    def test_the_answer_is_what_the_reports_say(self):
+        public, private = self.varied()
+        numbers = {report.tracking_number for report in public}
+        for extensions in ("", "true"):
+            params = {"extensions": extensions}
+            data = self.json(self.get("requests.json", params))
+            self.assertEqual({item["service_request_id"] for item in data}, numbers)
+            # What the answer was when it was read from each report.
+            by_number = {
+                report.tracking_number: service_request(report, bool(extensions))
+                for report in public
+            }
+            expected = [by_number[item["service_request_id"]] for item in data]
+            self.assertEqual(data, expected)
+            xml = requests.get(self.base + "requests.xml", params=params, timeout=60)
+            self.assertEqual(
+                xml.content, render("xml", "service_requests", expected)[0]
+            )
+            for report in public:
+                number = report.tracking_number
+                single = self.json(self.get(f"requests/{number}.json", params))
+                self.assertEqual(single, [by_number[number]])
+        for report in private:
+            self.assertJSONError(
+                self.get(f"requests/{report.tracking_number}.json"), 404
+            )
+        # The reports are as varied as they should be, for the comparison
+        # above to mean something.
+        approved, assigned, fixed, not_competent, reopened, redacted = (
+            by_number[report.tracking_number] for report in public
+        )
+        self.assertIn("\n", approved["description"])
+        self.assertEqual(approved["media_url"], "")
+        self.assertTrue(assigned["media_url"].endswith("/photo-2.jpg/@@images/image"))
+        self.assertTrue(redacted["media_url"].endswith("/photo-1.jpg/@@images/image"))
+        self.assertIn("[omissis]", redacted["description"])
+        self.assertNotIn(PERSONAL["phone"], json.dumps(data))
+        self.assertEqual(
+            [
+                item["extended_attributes"]["detailed_status"]
+                for item in (approved, assigned, fixed, not_competent, reopened)
+            ],
+            [
+                "OPEN",
+                "IN_PROGRESS",
+                "FIXED",
+                "NOT_COUNCILS_RESPONSIBILITY",
+                "IN_PROGRESS",
+            ],
+        )
+        self.assertEqual(fixed["status_notes"], "Buca riparata.")
+        self.assertNotEqual(assigned["agency_responsible"], fixed["agency_responsible"])
+        self.assertTrue(
+            assigned["expected_datetime"].startswith("2026-03-27T10:30:00"),
+            assigned["expected_datetime"],
+        )
+
+    def test_no_report_is_woken(self):
+        public, _private = self.varied()
+        for _ in range(6):
+            public.append(self.report("assigned"))
+        transaction.commit()
+        loaded = []
+        setstate = Connection.setstate
+
+        def counting(connection, obj):
+            if isinstance(obj, (Report, Image)):
+                loaded.append(obj._p_oid)
+            return setstate(connection, obj)
+
+        queries = [
+            ("requests.json", {}),
+            ("requests.xml", {"extensions": "true"}),
+            (f"requests/{public[0].tracking_number}.json", {}),
+        ]
+        for path, params in queries:
+            # Every connection forgets the objects, the server's too (it
+            # waits in the pool between requests).
+            self.portal._p_jar.db().cacheMinimize()
+            with mock.patch.object(Connection, "setstate", counting):
+                response = requests.get(self.base + path, params=params, timeout=60)
+            self.assertEqual(response.status_code, 200, response.text)
+            self.assertEqual(loaded, [], path)
+        self.assertEqual(len(json.loads(self.get("requests.json").text)), 12)
+        # The check can fail: waking a report is seen.
+        self.portal._p_jar.db().cacheMinimize()
+        with mock.patch.object(Connection, "setstate", counting):
+            requests.get(
+                self.portal.absolute_url() + f"/segnalazioni/{public[0].getId()}",
+                timeout=60,
+            )
+        self.assertTrue(loaded)
+
+    def test_the_column_holds_only_public_reports(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        report = self.report(
+            "submitted",
+            description=f"Chiamatemi al {PERSONAL['phone']}, la buca è enorme.",
+        )
+        transaction.commit()
+
+        def column():
+            transaction.begin()
+            (brain,) = catalog.unrestrictedSearchResults(
+                tracking_number=report.tracking_number
+            )
+            return brain.report_public
+
+        self.assertIsNone(column())
+        login_as(self.portal, "moderator")
+        redact(report, report.title, "Chiamatemi [omissis], la buca è enorme.")
+        approve(report)
+        login_as(self.portal, "admin")
+        transaction.commit()
+        self.assertEqual(
+            column(),
+            {
+                "description": "Chiamatemi [omissis], la buca è enorme.",
+                "answer": None,
+                "address": "Via Roma 12",
+                "latitude": 39.22,
+                "longitude": 9.11,
+                "photos": ("photo-1.jpg",),
+                "created": iso(report.created()),
+                "modified": iso(report.modified()),
+            },
+        )
+        report.confidential = True
+        report.reindexObject()
+        transaction.commit()
+        self.assertIsNone(column())
+
+    def test_upgrade_to_1007(self):
+        from collective.civicreports.upgrades.v1007 import upgrade
+
+        public, _private = self.varied()
+        catalog = api.portal.get_tool("portal_catalog")
+        answer = search(self.portal, {"extensions": "true"})
+        # A site of 1006: no column. The answer is the same, from the
+        # reports, until the upgrade fills it.
+        catalog.delColumn("report_public")
+        transaction.commit()
+        self.assertEqual(search(self.portal, {"extensions": "true"}), answer)
+        upgrade(api.portal.get_tool("portal_setup"))
+        transaction.commit()
+        self.assertIn("report_public", catalog.schema())
+        brains = catalog.unrestrictedSearchResults(portal_type="Report")
+        filled = {
+            brain.getId for brain in brains if isinstance(brain.report_public, dict)
+        }
+        self.assertEqual(filled, {report.getId() for report in public})
+        with mock.patch.object(CatalogBrain, "getObject", side_effect=AssertionError):
+            self.assertEqual(search(self.portal, {"extensions": "true"}), answer)
+
+
+class XMLWriterTest(unittest.TestCase):
+    """The XML is written as text, as ElementTree wrote it before."""
+
+    def element_tree(self, root, data):
+        def fill(element, name, value):
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    fill(ElementTree.SubElement(element, key), key, item)
+            elif isinstance(value, (list, tuple)):
+                child = ITEMS.get(name, "item")
+                for item in value:
+                    fill(ElementTree.SubElement(element, child), child, item)
+            elif isinstance(value, bool):
+                element.text = "true" if value else "false"
+            elif value is not None:
+                element.text = printable(str(value))
+
+        element = ElementTree.Element(root)
+        fill(element, root, data)
+        body = ElementTree.tostring(element, encoding="unicode")
+        return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+
+    def test_as_element_tree_wrote_it(self):
+        request = {
+            "service_request_id": "2026-000001",
+            "description": "Buca & <tombino> \"rotto\" 'qui'\r\ne là\x00\x1f\ufffe\ud800",
+            "status_notes": "",
+            "lat": 39.22,
+            "long": None,
+            "zero": 0,
+            "empty": {},
+            "extended_attributes": {"detailed_status": "FIXED"},
+        }
+        documents = [
+            ("service_requests", [request, dict(request, description="")]),
+            ("service_requests", []),
+            ("errors", errors(400, "Errore: <niente> & tutto")),
+            (
+                "service_definition",
+                {
+                    "service_code": "roads",
+                    "attributes": [
+                        {"variable": True, "required": False, "values": []},
+                        {"values": [{"key": "a", "name": "A"}], "order": 2},
+                    ],
+                },
+            ),
+            (
+                "discovery",
+                {"endpoints": [{"formats": ["text/xml", "application/json"]}]},
+            ),
+        ]
+        for root, data in documents:
+            body, content_type = render("xml", root, data)
+            self.assertEqual(content_type, "text/xml; charset=utf-8")
+            self.assertEqual(body, self.element_tree(root, data), root)
 
 
 class RoundTripTest(Open311Case):

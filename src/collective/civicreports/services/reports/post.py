@@ -4,6 +4,9 @@ application or a script (see docs/api.rst).
 Here the JSON becomes an ``Entry``: its objects are checked for their
 types, the photos and documents decoded from base64 (the photos cleaned at
 once, within the request's pixel budget). The rules are ``validate``'s.
+
+A request with an ``Idempotency-Key`` header that was already answered is
+answered again from ``reports/idempotency`` (see docs/api.rst).
 """
 
 from collective.civicreports import _
@@ -12,6 +15,7 @@ from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.privacy.photos import PhotoError
 from collective.civicreports.privacy.photos import PixelBudget
 from collective.civicreports.privacy.photos import process_photo
+from collective.civicreports.reports import idempotency
 from collective.civicreports.reports.settings import setting
 from collective.civicreports.reports.submission import check_photo_count
 from collective.civicreports.reports.submission import create_and_commit
@@ -28,10 +32,37 @@ from zope.interface import alsoProvides
 
 import base64
 import binascii
+import re
 
 
 TEXTS = ("category", "title", "description", "address", "channel")
 REPORTER = ("fullname", "email", "phone", "fiscal_code")
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+MAX_KEY = 255
+BAD_KEY = _("The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+KEY_REUSED = _(
+    "This Idempotency-Key was used for a different request. Send the same "
+    "request again to retry it, or a new key for a new report."
+)
+# The draft defines the field as a Structured Field string, in quotes
+# (RFC 8941, 3.3.3); most clients send the bare key: both are read.
+QUOTED = re.compile(r'"((?:[^"\\]|\\["\\])*)"')
+PRINTABLE = re.compile(r"[\x20-\x7e]+")
+
+
+def idempotency_key(request):
+    """The client's key of the ``Idempotency-Key`` header, or None without
+    the header; BadInput if it is malformed."""
+    value = request.getHeader(IDEMPOTENCY_KEY)
+    if value is None:
+        return None
+    quoted = QUOTED.fullmatch(value)
+    if quoted:
+        value = re.sub(r"\\(.)", r"\1", quoted.group(1))
+    if len(value) > MAX_KEY or not PRINTABLE.fullmatch(value):
+        raise BadInput(IDEMPOTENCY_KEY, BAD_KEY)
+    return value
 
 
 def _text(data, key):
@@ -122,6 +153,22 @@ class ReportsPost(Service):
     def reply(self):
         # A JSON API call carries no CSRF token; the input is validated below.
         alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            key = idempotency_key(self.request)
+        except BadInput as error:
+            return self._bad_request([(error.field, error.message)])
+        fingerprint = None
+        if key is not None:
+            key = idempotency.key(idempotency.API, key)
+            fingerprint = idempotency.fingerprint(self.request.get("BODY") or b"")
+            # Before the limit: a retry was counted the first time, and is
+            # answered even when the hour's reports are used up since.
+            try:
+                found = idempotency.find(self.context, key, fingerprint)
+            except idempotency.KeyReused:
+                return self._key_reused()
+            if found is not None and found.report is not None:
+                return self._created(found.report, found.state)
         # Refused before the work (the photos are decoded below), and
         # counted once the report is sure to be made.
         limited = ratelimit.reports_of(self.request, self.context, record=False)
@@ -137,14 +184,28 @@ class ReportsPost(Service):
         limited = ratelimit.reports_of(self.request, self.context)
         if not limited.allowed:
             return self._too_many(limited)
-        report = create_and_commit(self.context, submission)
+        try:
+            report = create_and_commit(
+                self.context, submission, key=key, fingerprint=fingerprint
+            )
+        except idempotency.KeyReused:
+            return self._key_reused()
+        return self._created(report, api.content.get_state(report))
+
+    def _created(self, report, state):
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", report.absolute_url())
         return {
             "@id": report.absolute_url(),
             "tracking_number": report.tracking_number,
-            "review_state": api.content.get_state(report),
+            "review_state": state,
         }
+
+    def _key_reused(self):
+        # The draft's answer to a key reused for another request.
+        self.request.response.setStatus(422)
+        message = translate(KEY_REUSED, context=self.request)
+        return {"error": {"type": "IdempotencyKeyReused", "message": message}}
 
     def _too_many(self, decision):
         ratelimit.refuse(self.request, decision)

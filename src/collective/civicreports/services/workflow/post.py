@@ -11,6 +11,7 @@ from collective.civicreports import _
 from collective.civicreports.inputs.edge import json_document
 from collective.civicreports.inputs.text import BadInput
 from collective.civicreports.reports import moderation
+from collective.civicreports.reports.commits import committed
 from collective.civicreports.reports.workflow import APPROVE
 from plone.restapi.services.workflow.transition import WorkflowTransition
 from zope.i18n import translate
@@ -24,6 +25,11 @@ NOT_AN_OBJECT = _("The request body must be a JSON object.")
 
 class ReportTransition(WorkflowTransition):
     def reply(self):
+        # Not lost to the citizens and the staff writing at the same time:
+        # see reports/commits.py.
+        return committed(self._reply)
+
+    def _reply(self):
         if self.transition != APPROVE:
             return super().reply()
         try:
