@@ -45,6 +45,7 @@ BLOBS = "blobstorage"
 REPOZO_REPOSITORY = "filestorage"
 REPOZO_SUFFIXES = (".fs", ".fsz", ".deltafs", ".deltafsz")
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%SZ"
+REPOZO_DATE_FORMAT = "%Y-%m-%d-%H-%M-%S"
 
 
 class BackupError(Exception):
@@ -184,16 +185,31 @@ def restore_postgresql(dsn, dump, bindir=None):
 # FileStorage
 
 
-def repozo_date(repository):
-    """The date (repozo's name) of the newest backup in the repository."""
-    dates = sorted(
+def repozo_dates(repository):
+    """The dates (repozo's names) of the backups in the repository."""
+    return sorted(
         path.name.split(".")[0]
         for path in repository.iterdir()
         if path.suffix in REPOZO_SUFFIXES
     )
+
+
+def repozo_date(repository):
+    """The date (repozo's name) of the newest backup in the repository."""
+    dates = repozo_dates(repository)
     if not dates:
         raise BackupError(f"repozo wrote nothing into {repository}")
     return dates[-1]
+
+
+def wait_for_new_repozo_second(repository):
+    """repozo names a backup by the second it starts in. A full backup and
+    the incremental one after it in the same second share a name, and
+    ``--recover`` then sorts ``X.deltafs`` before ``X.fs`` and restores the
+    full one only: wait until the newest name lies in the past."""
+    dates = repozo_dates(repository)
+    while dates and time.strftime(REPOZO_DATE_FORMAT, time.gmtime()) <= dates[-1]:
+        time.sleep(0.05)
 
 
 def backup_filestorage(data_fs, repository, full=False):
@@ -204,6 +220,7 @@ def backup_filestorage(data_fs, repository, full=False):
     # repozo opens the FileStorage read-only, without taking its lock, and
     # copies it up to the end of the last committed transaction: the
     # running instance goes on writing after that point meanwhile.
+    wait_for_new_repozo_second(repository)
     command = [BIN / "repozo", "--backup", "-r", repository, "-f", data_fs]
     if full:
         command.append("--full")

@@ -26,6 +26,7 @@ from collective.civicreports.tests.base import payload
 from pathlib import Path
 from plone.testing import Layer
 from unittest import mock
+from ZODB.FileStorage import FileStorage
 
 import base64
 import contextlib
@@ -43,6 +44,7 @@ import threading
 import time
 import transaction
 import unittest
+import ZODB
 
 
 JSON = {"Accept": "application/json"}
@@ -358,6 +360,40 @@ class FileStorageBackupTest(BackupChecks, unittest.TestCase):
 
     def data_fs_size(self):
         return (self.var / "filestorage" / "Data.fs").stat().st_size
+
+
+class RepozoDatesTest(unittest.TestCase):
+    """A full backup and an incremental one taken right after it."""
+
+    def test_the_incremental_is_restored_at_its_own_date(self):
+        # repozo names a backup by the second it starts in: two backups in
+        # the same second shared a name and the restore lost the second.
+        backup = from_scripts("backup")
+        with tempfile.TemporaryDirectory(prefix="civicreports-repozo-") as name:
+            folder = Path(name)
+            data_fs, repository = folder / "Data.fs", folder / "repository"
+            db = ZODB.DB(FileStorage(str(data_fs)))
+            try:
+                connection = db.open()
+                dates = []
+                for step in (1, 2):
+                    connection.root()["step"] = step
+                    transaction.commit()
+                    dates.append(
+                        backup.backup_filestorage(data_fs, repository, step == 1)
+                    )
+                connection.close()
+            finally:
+                db.close()
+            self.assertLess(dates[0], dates[1])
+            for step, date in enumerate(dates, 1):
+                restored = folder / f"restored-{step}" / "Data.fs"
+                backup.restore_filestorage(repository, date, restored)
+                db = ZODB.DB(FileStorage(str(restored), read_only=True))
+                try:
+                    self.assertEqual(db.open().root()["step"], step)
+                finally:
+                    db.close()
 
 
 class RelStorageInstanceLayer(Layer):
