@@ -57,16 +57,23 @@ ZEO_SERVER = """\
 
 # The instances and the ZEO server share one machine, so they share the
 # blob folder too (``shared-blob-dir``) instead of copying blobs over the
-# network into a cache of each.
+# network into a cache of each. ``server-sync`` (ZEO's own section has it,
+# ZODB's ``zeoclient`` does not): a transaction begins with a call to the
+# server, so that it sees the invalidations of the commit another instance
+# finished just before it (the writers' lock hands over in that order);
+# without it a writer could start from a view without that commit and
+# conflict with it.
 ZEO_CLIENT = """\
+%import ZEO
 <zodb_db main>
-  <zeoclient>
+  <clientstorage>
     server 127.0.0.1:{port}
     storage 1
+    server-sync on
     blob-dir {folder}/blobs
     shared-blob-dir on
     cache-size 128MB
-  </zeoclient>
+  </clientstorage>
   mount-point /
   cache-size 30000
 </zodb_db>
@@ -341,13 +348,29 @@ class Cluster:
             )
             self.dsn = self.postgresql.start()
 
+    def shared_environment(self):
+        """What every process on the database shares: the lock its writers
+        take turns on (``reports/commits.py``), PostgreSQL's own for
+        RelStorage, a file for ZEO's processes on this machine."""
+        lock = self.env.get("WRITERS_LOCK") or (
+            str(self.folder / "writers.lock") if self.kind == "zeo" else self.dsn
+        )
+        return {"WRITERS_LOCK": lock}
+
     def write_instances(self):
         storage = self.storage_config()
+        environment = self.shared_environment()
         for number, port in enumerate(self.instance_ports):
             write_instance(
-                self.instance_folder(number), port, self.threads, storage=storage
+                self.instance_folder(number),
+                port,
+                self.threads,
+                storage=storage,
+                environment=environment,
             )
-        write_instance(self.folder / "jobs", 0, 1, storage=storage)
+        write_instance(
+            self.folder / "jobs", 0, 1, storage=storage, environment=environment
+        )
 
     def create_site(self):
         subprocess.run(

@@ -20,7 +20,7 @@ default-zpublisher-encoding utf-8
 <environment>
   zope_i18n_compile_mo_files true
   CHAMELEON_CACHE {var}/cache
-</environment>
+{environment}</environment>
 {storage}"""
 
 FILESTORAGE = """\
@@ -118,9 +118,10 @@ format = %(message)s
 """
 
 
-def write_instance(var, port, threads=4, storage=None):
+def write_instance(var, port, threads=4, storage=None, environment=None):
     """The instance folder; ``storage`` replaces the FileStorage section of
-    zope.conf (the tests' RelStorage)."""
+    zope.conf (ZEO, RelStorage), ``environment`` is added to its
+    environment (what the processes of one database share)."""
     var = Path(var).resolve()
     instance = var / "instance"
     for folder in (
@@ -133,7 +134,14 @@ def write_instance(var, port, threads=4, storage=None):
         folder.mkdir(parents=True, exist_ok=True)
     storage = storage or FILESTORAGE.format(var=var)
     (instance / "zope.conf").write_text(
-        ZOPE_CONF.format(instance=instance, var=var, storage=storage)
+        ZOPE_CONF.format(
+            instance=instance,
+            var=var,
+            storage=storage,
+            environment="".join(
+                f"  {key} {value}\n" for key, value in (environment or {}).items()
+            ),
+        )
     )
     (instance / "zope.ini").write_text(
         ZOPE_INI.format(var=var, port=port, threads=threads)

@@ -271,9 +271,20 @@ class RealInstanceLayer(Layer):
             self.sink.stop()
             self._dir.cleanup()
             raise
+        self._serving = (instance, env, url)
         self["instance_url"] = url
         self["instance_var"] = var
         self["mailsink"] = self.sink
+        self["instance"] = self
+
+    def kill(self):
+        """``kill -9``, as a crash would."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def restart(self):
+        """Start the instance again, on the same database."""
+        self.process = _serve(*self._serving)
 
     def tearDown(self):
         _stop(self.process)
