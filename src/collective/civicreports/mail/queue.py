@@ -1,16 +1,26 @@
 """The mail queue: started for every site when Zope starts, and retried
-as soon as the SMTP server is back.
+as soon as the SMTP server is back or the process that was sending a
+mail has died.
 
 Products.MailHost starts its queue thread on the first mail sent after a
 restart: mails queued before a restart would wait for the next report.
 
 zope.sendmail claims a queued message with a ``.sending-`` link before
 sending it, so that several processes can share one queue and never send
-a message twice; but when the SMTP server cannot be reached it leaves the
-claim behind, and treats a claim as someone else's sending for three
-hours. After an outage every mail would wait that long. ``QueueProcessor``
-releases its own claim when its attempt failed, so the next round (every
-three seconds) tries again; a claim of another process is left alone.
+a message twice, and treats a claim as someone else's sending for three
+hours. Two cases left a mail waiting that long:
+
+- when the SMTP server cannot be reached it leaves its claim behind: after
+  an outage every mail would wait. ``QueueProcessor`` releases its own
+  claim when its attempt failed, so the next round (every three seconds)
+  tries again;
+- a process killed while sending (``kill -9``, a crash) leaves its claim
+  behind for good. Each claim of ours is signed with an ``.owner-`` file
+  (host, process id, the process's start time); a claim signed by a
+  process of this host that is no longer running is released by the next
+  round of any process, one process at a time (a lock file in the queue),
+  so the mail is sent again: at least once, never lost. A claim of another
+  host is left to zope.sendmail's three hours.
 """
 
 from Products.CMFPlone.Portal import PloneSite
@@ -19,27 +29,122 @@ from zope.component.hooks import setSite
 from zope.sendmail.queue import QueueProcessorThread
 
 import contextlib
+import fcntl
 import logging
 import os
+import socket
+import time
 import transaction
 
 
 logger = logging.getLogger(__name__)
 
+# An owner signs its claim right after making it: a claim still unsigned
+# after this long was made by a process that died in between.
+UNSIGNED_CLAIM_SECONDS = 60
+
+
+def _started(pid):
+    """The process's start time since boot (Linux), so that a new process
+    that reuses the id of a dead one is not taken for it; "" elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # The name, in parentheses, may hold spaces: count after it.
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def signature():
+    return f"{socket.gethostname()} {os.getpid()} {_started(os.getpid())}"
+
+
+def running(signed):
+    """Whether the process of a claim's signature may still be sending:
+    always for another host's."""
+    try:
+        host, pid, started = (signed.split() + ["", "", ""])[:3]
+        pid = int(pid)
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return not started or _started(pid) == started
+
+
+def _paths(filename):
+    head, tail = os.path.split(filename)
+    return (
+        os.path.join(head, ".sending-" + tail),
+        os.path.join(head, ".owner-" + tail),
+        os.path.join(os.path.dirname(head), ".claims.lock"),
+    )
+
+
+def release_abandoned_claim(filename):
+    """Release the claim on a queued message whose sender died; True if it
+    did."""
+    claim, owner, lock = _paths(filename)
+    if not os.path.exists(claim):
+        return False
+    # One process at a time: nobody else removes a claim while we look at
+    # it, and its dead owner cannot, so it cannot change under us.
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            try:
+                with open(owner) as signed:
+                    abandoned = not running(signed.read())
+            except FileNotFoundError:
+                try:
+                    age = time.time() - os.stat(claim).st_mtime
+                except FileNotFoundError:
+                    return False
+                abandoned = age > UNSIGNED_CLAIM_SECONDS
+            if not abandoned:
+                return False
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(owner)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(claim)
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    logger.warning("sending %s again: the process sending it died", filename)
+    return True
+
 
 class QueueProcessor(QueueProcessorThread):
     def _process_one_file(self, filename):
         self._claimed = False
-        super()._process_one_file(filename)
-        if self._claimed and os.path.exists(filename):
-            # Claimed and read by us, neither sent nor rejected: failed.
-            head, tail = os.path.split(filename)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(head, ".sending-" + tail))
+        self._owner_path = _paths(filename)[1]
+        release_abandoned_claim(filename)
+        try:
+            super()._process_one_file(filename)
+        finally:
+            if self._claimed:
+                claim, owner, _ = _paths(filename)
+                # The signature first: a claim without one is released
+                # only once it is old, a signature without a claim would
+                # sign the next claimer's.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(owner)
+                if os.path.exists(filename):
+                    # Claimed and read by us, neither sent nor rejected:
+                    # failed. Released for the next round.
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(claim)
 
     def _parseMessage(self, message):
         # Called only once this thread holds the claim and read the message.
         self._claimed = True
+        with open(self._owner_path, "w") as owner:
+            owner.write(signature())
         return super()._parseMessage(message)
 
 

@@ -90,6 +90,19 @@ def citizens(urls, clients, total, marker, images=None, retry=False, limit=600):
     return outcomes, time.monotonic() - started
 
 
+def queued(folder):
+    """The mails waiting in a mail queue's folder."""
+    return sum(1 for sub in ("new", "cur") for _ in (folder / sub).glob("[!.]*"))
+
+
+def drained(folder, limit=180):
+    """Wait until the queue has sent everything; the mails left."""
+    deadline = time.monotonic() + limit
+    while queued(folder) and time.monotonic() < deadline:
+        time.sleep(1)
+    return queued(folder)
+
+
 def gaps(numbers):
     """The numbers missing between the lowest and the highest of a year."""
     by_year = {}

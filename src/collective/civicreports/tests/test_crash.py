@@ -20,9 +20,11 @@ CLIENTS = 8
 REPORTS = 160
 
 
-def crash_burst(test, url, kill, restart, where):
+def crash_burst(test, url, kill, restart, where, queue):
     """The burst on ``url``; ``kill()`` once a quarter is stored, then
-    ``restart()`` once the citizens are done retrying."""
+    ``restart()`` once the citizens are done retrying. ``queue``: the mail
+    queue's folder, which must empty: a mail the dead process was sending
+    is sent again, not left for hours."""
     answers = []
 
     def burst():
@@ -48,6 +50,7 @@ def crash_burst(test, url, kill, restart, where):
     restarted_url = kill()
     citizens.join(400)
     restart()
+    left = load.drained(queue)
     statuses = collections.Counter(a.status for a in answers)
     retried = sum(a.attempts > 1 for a in answers)
     # Seen by the instance that was killed, once restarted.
@@ -69,7 +72,8 @@ def crash_burst(test, url, kill, restart, where):
         f"answers {dict(statuses)}, {retried} retried by their clients "
         f"with the same key, {len(found)} stored, "
         f"{len(found) - len(set(found))} twice, "
-        f"{sum(p != 1 for p in photos)} without their photo"
+        f"{sum(p != 1 for p in photos)} without their photo, {left} mails "
+        f"left in the queue"
     )
     # The crash cut requests in the middle: their clients had to retry.
     test.assertGreater(retried, 0)
@@ -78,6 +82,7 @@ def crash_burst(test, url, kill, restart, where):
     test.assertEqual(sorted(found), sorted(numbers))
     test.assertEqual(len(set(numbers)), REPORTS)
     test.assertEqual(photos, [1] * REPORTS)
+    test.assertEqual(left, 0)
 
 
 class CrashTest(unittest.TestCase):
@@ -96,6 +101,7 @@ class CrashTest(unittest.TestCase):
             kill,
             lambda: cluster.start_instance(0),
             "RelStorage",
+            self.layer["mailqueue"],
         )
 
 
@@ -117,4 +123,11 @@ class FileStorageCrashTest(unittest.TestCase):
             restarter.start()
             return url
 
-        crash_burst(self, url, kill, lambda: restarter.join(200), "FileStorage")
+        crash_burst(
+            self,
+            url,
+            kill,
+            lambda: restarter.join(200),
+            "FileStorage",
+            self.layer["instance_var"] / "mailqueue",
+        )

@@ -20,15 +20,9 @@ import unittest
 REPORTS = 12
 
 
-def queued(folder):
-    return sum(1 for sub in ("new", "cur") for _ in (folder / sub).glob("[!.]*"))
-
-
 def check_outage(test, url, sink, queue, where):
     # What earlier tests queued goes first.
-    deadline = time.monotonic() + 300
-    while queued(queue) and time.monotonic() < deadline:
-        time.sleep(1)
+    load.drained(queue, limit=300)
     sink.stop()
     try:
         numbers, statuses = [], []
@@ -49,7 +43,7 @@ def check_outage(test, url, sink, queue, where):
             )
         # Several rounds of the queue fail meanwhile.
         time.sleep(8)
-        waiting = queued(queue)
+        waiting = load.queued(queue)
     finally:
         sink.start()
     # Submitted: the reporter, the office, the URP; approved: the reporter;
@@ -63,7 +57,7 @@ def check_outage(test, url, sink, queue, where):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         mails = [m for m in sink.messages() if any(n in subject(m) for n in numbers)]
-        if len(mails) >= total and queued(queue) == 0:
+        if len(mails) >= total and load.queued(queue) == 0:
             break
         time.sleep(0.5)
     # Anything sent twice would arrive a little later.
@@ -75,13 +69,13 @@ def check_outage(test, url, sink, queue, where):
         f"\nSMTP outage{where}: {len(statuses)} requests, "
         f"{sum(s not in (200, 201) for s in statuses)} failed; {waiting} mails "
         f"queued while down, {len(mails)} delivered after, "
-        f"{len(ids) - len(set(ids))} twice, {queued(queue)} left"
+        f"{len(ids) - len(set(ids))} twice, {load.queued(queue)} left"
     )
     test.assertEqual([s for s in statuses if s not in (200, 201)], [])
     test.assertGreaterEqual(waiting, total)
     test.assertEqual(dict(by_recipient), expected)
     test.assertEqual(len(ids), len(set(ids)))
-    test.assertEqual(queued(queue), 0)
+    test.assertEqual(load.queued(queue), 0)
 
 
 class FileStorageMailOutageTest(unittest.TestCase):
