@@ -122,13 +122,13 @@ def release_abandoned_claim(filename):
 class QueueProcessor(QueueProcessorThread):
     def _process_one_file(self, filename):
         self._claimed = False
-        self._owner_path = _paths(filename)[1]
+        claim, owner, _ = _paths(filename)
+        self._owner_path = owner
         release_abandoned_claim(filename)
         try:
             super()._process_one_file(filename)
         finally:
             if self._claimed:
-                claim, owner, _ = _paths(filename)
                 # The signature first: a claim without one is released
                 # only once it is old, a signature without a claim would
                 # sign the next claimer's.

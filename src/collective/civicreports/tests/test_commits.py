@@ -16,8 +16,9 @@ import time
 import unittest
 
 
-def holds_out(test, first, second, before_release=0.5, after_release=10):
-    """``first`` holds the lock: ``second`` waits until it lets go."""
+def holds_out(test, first, second, let_go=None, before_release=0.5, after_release=10):
+    """``first`` holds the lock: ``second`` waits until it lets go
+    (``let_go``, its ``release`` unless told)."""
     taken = threading.Event()
 
     def take():
@@ -28,7 +29,7 @@ def holds_out(test, first, second, before_release=0.5, after_release=10):
     waiter = threading.Thread(target=take, daemon=True)
     waiter.start()
     test.assertFalse(taken.wait(before_release), "both held the lock at once")
-    first.release()
+    (let_go or first.release)()
     test.assertTrue(taken.wait(after_release), "the lock was not given on")
     second.release()
     waiter.join(5)
@@ -131,20 +132,9 @@ class PostgreSQLLockTest(unittest.TestCase):
         holds_out(self, self.lock(), self.lock())
 
     def test_a_dead_holder_lets_it_go(self):
-        first, second = self.lock(), self.lock()
-        first.acquire()
-        taken = threading.Event()
-
-        def take():
-            second.acquire()
-            taken.set()
-
-        threading.Thread(target=take, daemon=True).start()
-        self.assertFalse(taken.wait(0.5))
+        first = self.lock()
         # A process killed with the lock held: its connection ends.
-        first.connection.close()
-        self.assertTrue(taken.wait(10))
-        second.release()
+        holds_out(self, first, self.lock(), let_go=lambda: first.connection.close())
 
     def test_a_lost_connection_is_made_again(self):
         lock, other = self.lock(), self.lock()
