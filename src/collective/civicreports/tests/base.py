@@ -18,6 +18,7 @@ from zope.annotation.interfaces import IAnnotations
 
 import base64
 import io
+import logging
 import transaction
 
 
@@ -178,3 +179,17 @@ def count_in_log(var, text):
     """How many times ``text`` is in the event log of an instance."""
     log = var / "log" / "event.log"
     return log.read_text(errors="replace").count(text) if log.exists() else 0
+
+
+class Captured(logging.Handler):
+    """The records of a logger, to read what a test made it say."""
+
+    def __init__(self, level=logging.DEBUG):
+        super().__init__(level)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def text(self, level=logging.DEBUG):
+        return "\n".join(r.getMessage() for r in self.records if r.levelno >= level)

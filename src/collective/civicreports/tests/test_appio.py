@@ -11,6 +11,7 @@ from collective.civicreports.testing import from_scripts
 from collective.civicreports.testing import FUNCTIONAL_TESTING
 from collective.civicreports.testing import SERVER_TESTING
 from collective.civicreports.tests.base import admin_browser
+from collective.civicreports.tests.base import Captured
 from collective.civicreports.tests.base import parse_mail
 from collective.civicreports.tests.base import payload
 from collective.civicreports.tests.base import PERSONAL
@@ -61,18 +62,6 @@ def wait_for(condition, timeout=15.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
-
-
-class Captured(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-    def text(self, level=logging.DEBUG):
-        return "\n".join(r.getMessage() for r in self.records if r.levelno >= level)
 
 
 class AppIOFixture:
@@ -229,6 +218,25 @@ class TestQueue(AppIOFixture, unittest.TestCase):
         self.standin.fail = None
         self.delivered(1)
         self.assertGreaterEqual(len(self.standin.received("messages", 500)), 2)
+
+    def test_while_io_fails_one_message_asks_for_all(self):
+        self.standin.fail = 503
+        first = self.report()
+        self.assertTrue(wait_for(lambda: self.standin.received()))
+        others = [self.report(fiscal_code=OTHER) for _ in range(3)]
+        # Several backoffs (0.05 s, doubled up to 0.4 s): each retry of
+        # the first message, and none of the others.
+        time.sleep(1.5)
+        asked = {r["body"]["fiscal_code"] for r in self.standin.received()}
+        self.assertEqual(asked, {PERSONAL["fiscal_code"]})
+        self.assertGreaterEqual(len(self.standin.received()), 3)
+        self.standin.fail = None
+        delivered = self.delivered(4)
+        self.assertEqual(
+            sorted(m["body"]["content"]["subject"] for m in delivered),
+            sorted(f"Report {r.tracking_number}: received" for r in [first, *others]),
+        )
+        self.assertTrue(wait_for(self.queue_empty))
 
     def test_given_up_when_too_old(self):
         spool.worker_for(self.queue, **dict(FAST, max_age=0.5))

@@ -5,10 +5,13 @@ attempt that failed releases its claim."""
 
 from collective.civicreports.mail import queue
 from collective.civicreports.testing import smtp_sink
+from collective.civicreports.tests.base import Captured
 from pathlib import Path
 from zope.sendmail.mailer import SMTPMailer
 
+import logging
 import os
+import smtplib
 import socket
 import subprocess
 import sys
@@ -31,7 +34,9 @@ def dead_process_id():
     return process.pid
 
 
-class ClaimsTest(unittest.TestCase):
+class QueueCase(unittest.TestCase):
+    """A queue with one mail, and an SMTP server that captures it."""
+
     def setUp(self):
         self.folder = tempfile.TemporaryDirectory(prefix="civicreports-queue-")
         self.addCleanup(self.folder.cleanup)
@@ -66,6 +71,8 @@ class ClaimsTest(unittest.TestCase):
     def left(self):
         return sorted(p.name for p in (self.queue / "cur").iterdir())
 
+
+class ClaimsTest(QueueCase):
     def test_a_dead_senders_mail_is_sent_again(self):
         self.claim(f"{socket.gethostname()} {dead_process_id()} 1")
         self.round()
@@ -116,3 +123,80 @@ class ClaimsTest(unittest.TestCase):
         self.round()
         self.assertEqual(len(self.sink.messages()), 1)
         self.assertEqual(self.left(), [])
+
+
+class CountingMailer(SMTPMailer):
+    """Counts the connections the queue opens to send."""
+
+    attempts = 0
+
+    def vote(self, fromaddr, toaddrs, message):
+        self.attempts += 1
+        return super().vote(fromaddr, toaddrs, message)
+
+
+class OutageTest(QueueCase):
+    """An SMTP server that cannot be reached costs one attempt and one
+    traceback for the whole outage, not one per mail and round."""
+
+    def setUp(self):
+        super().setUp()
+        for index in range(2, 6):
+            (self.queue / "new" / f"{self.name}{index}").write_bytes(MESSAGE)
+        self.mailer = CountingMailer(hostname="127.0.0.1", port=self.sink.port)
+        self.processor = queue.QueueProcessor()
+        self.processor.setQueuePath(str(self.queue))
+        self.processor.setMailer(self.mailer)
+        self.errors = Captured(logging.ERROR)
+        log = logging.getLogger("QueueProcessorThread")
+        log.addHandler(self.errors)
+        self.addCleanup(log.removeHandler, self.errors)
+
+    def queued(self):
+        return [
+            path.name
+            for sub in ("new", "cur")
+            for path in (self.queue / sub).iterdir()
+            if not path.name.startswith(".")
+        ]
+
+    def test_an_outage_costs_one_attempt(self):
+        self.sink.stop()
+        for _round in range(3):
+            self.processor.run(forever=False)
+        self.assertEqual(self.mailer.attempts, 1)
+        self.assertEqual(len(self.errors.records), 1)
+        self.assertEqual(len(self.queued()), 5)
+        self.assertEqual(self.left(), [self.name])
+        self.sink.start()
+        self.processor.run(forever=False)
+        self.assertEqual(len(self.sink.messages()), 5)
+        self.assertEqual(self.queued(), [])
+        self.assertEqual(len(self.errors.records), 1)
+
+    def test_the_round_goes_on_while_the_server_answers(self):
+        self.processor.run(forever=False)
+        self.assertEqual(len(self.sink.messages()), 5)
+        self.assertEqual(self.mailer.attempts, 5)
+
+
+class UnreachableTest(unittest.TestCase):
+    def test_the_server_is_the_problem(self):
+        for error in (
+            ConnectionRefusedError(111, "Connection refused"),
+            TimeoutError(),
+            socket.gaierror(-2, "Name or service not known"),
+            smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+            smtplib.SMTPConnectError(421, b"Too busy"),
+            RuntimeError("Error sending HELO to the SMTP server"),
+        ):
+            self.assertTrue(queue.unreachable(error), error)
+
+    def test_the_message_is_the_problem(self):
+        for error in (
+            smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")}),
+            smtplib.SMTPDataError(451, b"Try again later"),
+            smtplib.SMTPSenderRefused(553, b"Sender refused", "urp@example.org"),
+            ValueError("a broken message file"),
+        ):
+            self.assertFalse(queue.unreachable(error), error)
