@@ -268,12 +268,17 @@ class Worker:
         """Send what is due; the seconds until the next one is, or None."""
         self.recover()
         next_due = None
+        # One clock for the round: a message waiting behind a paused address
+        # is due at the same instant as the one that paused it, and with a
+        # fresh clock per message it could become due between the two and
+        # be sent first (seen once in CI).
+        now = time.time()
         names = self.spool.names("new")
         self._due = {name: self._due[name] for name in names if name in self._due}
         for name in names:
             if self._stopping.is_set():
                 return None
-            wait = self._due.get(name, 0) - time.time()
+            wait = self._due.get(name, 0) - now
             if wait > 0:
                 next_due = wait if next_due is None else min(next_due, wait)
                 continue
@@ -285,7 +290,7 @@ class Worker:
                 continue
             due = max(record.get("due", 0), self._paused.get(record.get("base_url"), 0))
             self._due[name] = due
-            wait = due - time.time()
+            wait = due - now
             if wait > 0:
                 next_due = wait if next_due is None else min(next_due, wait)
                 continue

@@ -402,6 +402,42 @@ class TestClient(unittest.TestCase):
             self.assertTrue(down.retry)
 
 
+class TestRound(unittest.TestCase):
+    """The worker's round, with a clock that moves at every reading."""
+
+    def test_a_message_behind_a_pause_waits_for_the_one_that_paused(self):
+        url = "http://127.0.0.1:9/io"
+        due = 1_000_000.0
+        with tempfile.TemporaryDirectory() as folder:
+            worker = spool.Worker(folder, **FAST)
+            real = spool.time.time
+            sent = []
+
+            def deliver(name, record):
+                # As a failure would: the address paused for a while.
+                sent.append(record["number"])
+                worker._paused[url] = real() + 60
+
+            worker.deliver = deliver
+            worker.spool.write(
+                "new", "1-first.json", {"base_url": url, "number": 1, "due": due}
+            )
+            worker.spool.write("new", "2-next.json", {"base_url": url, "number": 2})
+            # As the failure of the first left them.
+            worker._paused[url] = worker._due["1-first.json"] = due
+            # Just before the pause ends, then a millisecond per reading: the
+            # pause ends while the round goes through the folder.
+            ticks = iter(due - 0.0005 + n / 1000 for n in range(1000))
+            spool.time.time = lambda: next(ticks)
+            try:
+                worker.run_once()
+            finally:
+                spool.time.time = real
+            self.assertEqual(sent, [])
+            worker.run_once()  # the real clock: long after
+            self.assertEqual(sent, [1])
+
+
 class TestCitizenRequest(AppIOFixture, unittest.TestCase):
     """Over HTTP: IO down never fails the citizen's request."""
 

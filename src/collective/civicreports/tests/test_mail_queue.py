@@ -5,6 +5,7 @@ attempt that failed releases its claim."""
 
 from collective.civicreports.mail import queue
 from collective.civicreports.testing import smtp_sink
+from collective.civicreports.tests import load
 from collective.civicreports.tests.base import Captured
 from pathlib import Path
 from zope.sendmail.mailer import SMTPMailer
@@ -152,26 +153,18 @@ class OutageTest(QueueCase):
         log.addHandler(self.errors)
         self.addCleanup(log.removeHandler, self.errors)
 
-    def queued(self):
-        return [
-            path.name
-            for sub in ("new", "cur")
-            for path in (self.queue / sub).iterdir()
-            if not path.name.startswith(".")
-        ]
-
     def test_an_outage_costs_one_attempt(self):
         self.sink.stop()
         for _round in range(3):
             self.processor.run(forever=False)
         self.assertEqual(self.mailer.attempts, 1)
         self.assertEqual(len(self.errors.records), 1)
-        self.assertEqual(len(self.queued()), 5)
+        self.assertEqual(load.queued(self.queue), 5)
         self.assertEqual(self.left(), [self.name])
         self.sink.start()
         self.processor.run(forever=False)
         self.assertEqual(len(self.sink.messages()), 5)
-        self.assertEqual(self.queued(), [])
+        self.assertEqual(load.queued(self.queue), 0)
         self.assertEqual(len(self.errors.records), 1)
 
     def test_the_round_goes_on_while_the_server_answers(self):
